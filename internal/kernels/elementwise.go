@@ -1,0 +1,226 @@
+package kernels
+
+import "math"
+
+// BinOp names an elementwise binary operation.
+type BinOp uint8
+
+const (
+	OpAdd BinOp = iota
+	OpSub
+	OpMul
+	OpDiv
+	OpMax // larger of the two
+	OpMin // smaller of the two
+	OpPow // a raised to b
+)
+
+// Binary computes dst[i] = a[i] op b[i]. The three slices have equal length;
+// dst may alias a or b.
+func Binary[T Float](op BinOp, dst, a, b []T) {
+	n := len(dst)
+	a, b = a[:n], b[:n]
+	switch op {
+	case OpAdd:
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	case OpSub:
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+	case OpMul:
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+	case OpDiv:
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+	default:
+		for i := range dst {
+			dst[i] = scalarBinary(op, a[i], b[i])
+		}
+	}
+}
+
+// BinaryScalar computes dst[i] = a[i] op s (or s op a[i] when swap is set).
+func BinaryScalar[T Float](op BinOp, dst, a []T, s T, swap bool) {
+	a = a[:len(dst)]
+	if swap {
+		for i := range dst {
+			dst[i] = scalarBinary(op, s, a[i])
+		}
+		return
+	}
+	switch op {
+	case OpAdd:
+		for i := range dst {
+			dst[i] = a[i] + s
+		}
+	case OpMul:
+		for i := range dst {
+			dst[i] = a[i] * s
+		}
+	default:
+		for i := range dst {
+			dst[i] = scalarBinary(op, a[i], s)
+		}
+	}
+}
+
+func scalarBinary[T Float](op BinOp, x, y T) T {
+	switch op {
+	case OpAdd:
+		return x + y
+	case OpSub:
+		return x - y
+	case OpMul:
+		return x * y
+	case OpDiv:
+		return x / y
+	case OpMax:
+		// NaN propagates, as in PyTorch's maximum.
+		if x > y || x != x {
+			return x
+		}
+		return y
+	case OpMin:
+		if x < y || x != x {
+			return x
+		}
+		return y
+	case OpPow:
+		return T(math.Pow(float64(x), float64(y)))
+	}
+	panic("kernels: unknown binary op")
+}
+
+// UnOp names an elementwise unary operation.
+type UnOp uint8
+
+const (
+	OpNeg UnOp = iota
+	OpExp
+	OpLog
+	OpTanh
+	OpSigmoid
+	OpReLU
+	OpAbs
+	OpSqrt
+	OpSquare
+	OpSign
+	OpStep       // 1 where x > 0, else 0 (the ReLU derivative)
+	OpReciprocal // 1/x
+	OpSoftplus   // log(1 + exp(x)), computed without overflow
+)
+
+// Unary computes dst[i] = op(a[i]); dst may alias a.
+func Unary[T Float](op UnOp, dst, a []T) {
+	a = a[:len(dst)]
+	switch op {
+	case OpNeg:
+		for i := range dst {
+			dst[i] = -a[i]
+		}
+	case OpReLU:
+		for i := range dst {
+			if a[i] > 0 {
+				dst[i] = a[i]
+			} else {
+				dst[i] = 0
+			}
+		}
+	case OpSquare:
+		for i := range dst {
+			dst[i] = a[i] * a[i]
+		}
+	case OpStep:
+		for i := range dst {
+			if a[i] > 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = 0
+			}
+		}
+	case OpExp:
+		for i := range dst {
+			dst[i] = T(math.Exp(float64(a[i])))
+		}
+	case OpLog:
+		for i := range dst {
+			dst[i] = T(math.Log(float64(a[i])))
+		}
+	case OpTanh:
+		for i := range dst {
+			dst[i] = T(math.Tanh(float64(a[i])))
+		}
+	case OpSigmoid:
+		for i := range dst {
+			dst[i] = T(Sigmoid(float64(a[i])))
+		}
+	case OpAbs:
+		for i := range dst {
+			dst[i] = T(math.Abs(float64(a[i])))
+		}
+	case OpSqrt:
+		for i := range dst {
+			dst[i] = T(math.Sqrt(float64(a[i])))
+		}
+	case OpSign:
+		for i := range dst {
+			switch {
+			case a[i] > 0:
+				dst[i] = 1
+			case a[i] < 0:
+				dst[i] = -1
+			default:
+				dst[i] = 0
+			}
+		}
+	case OpReciprocal:
+		for i := range dst {
+			dst[i] = 1 / a[i]
+		}
+	case OpSoftplus:
+		for i := range dst {
+			dst[i] = T(Softplus(float64(a[i])))
+		}
+	default:
+		panic("kernels: unknown unary op")
+	}
+}
+
+// Sigmoid is 1/(1+exp(-x)), evaluated so that neither branch overflows.
+func Sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// Softplus is log(1+exp(x)) = max(x,0) + log1p(exp(-|x|)), stable for any x.
+func Softplus(x float64) float64 {
+	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}
+
+// LeakyReLU computes dst[i] = a[i] if a[i] > 0 else alpha*a[i].
+func LeakyReLU[T Float](dst, a []T, alpha T) {
+	a = a[:len(dst)]
+	for i := range dst {
+		if a[i] > 0 {
+			dst[i] = a[i]
+		} else {
+			dst[i] = alpha * a[i]
+		}
+	}
+}
+
+// Axpy computes y[i] += alpha*x[i].
+func Axpy[T Float](alpha T, x, y []T) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += alpha * x[i]
+	}
+}

@@ -1,0 +1,66 @@
+package layers
+
+import (
+	"math/rand/v2"
+
+	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/spec"
+	"github.com/deepgo-dev/deepgo/tensor"
+)
+
+// Flatten reshapes each sample to a vector, keeping the batch axis.
+type Flatten struct{ base }
+
+// NewFlatten returns a Flatten layer.
+func NewFlatten() *Flatten { return &Flatten{} }
+
+func (*Flatten) ClassName() string { return "Flatten" }
+func (*Flatten) Config() spec.Args { return nil }
+
+func (l *Flatten) Build(in []int, _ *rand.Rand) error {
+	l.outShape = []int{tensor.NumElements(in)}
+	return nil
+}
+
+func (l *Flatten) Call(_ *Context, x *autograd.Value) *autograd.Value {
+	return autograd.Reshape(x, x.Data.Dim(0), l.outShape[0])
+}
+
+// Dropout sets a fraction rate of its inputs to zero during training and
+// scales the rest by 1/(1−rate) (inverted dropout, as Keras), so inference
+// needs no rescaling. It does nothing outside training.
+type Dropout struct {
+	base
+	Rate float64
+}
+
+// NewDropout returns a Dropout layer with the given rate in [0, 1).
+func NewDropout(rate float64) *Dropout {
+	l := &Dropout{Rate: rate}
+	if rate < 0 || rate >= 1 {
+		l.fail("rate must be in [0, 1), got %v", rate)
+	}
+	return l
+}
+
+func (*Dropout) ClassName() string   { return "Dropout" }
+func (l *Dropout) Config() spec.Args { return spec.Args{{Name: "rate", Value: l.Rate}} }
+
+func (l *Dropout) Build(in []int, _ *rand.Rand) error {
+	l.outShape = append([]int(nil), in...)
+	return l.configErr()
+}
+
+func (l *Dropout) Call(ctx *Context, x *autograd.Value) *autograd.Value {
+	if !ctx.Training || l.Rate == 0 {
+		return x
+	}
+	mask := tensor.New(x.Data.DType(), x.Shape()...)
+	scale := 1 / (1 - l.Rate)
+	for i := 0; i < mask.Len(); i++ {
+		if ctx.RNG.Float64() >= l.Rate {
+			mask.SetFlat(i, scale)
+		}
+	}
+	return autograd.Mul(x, autograd.Const(mask))
+}
