@@ -1,0 +1,7 @@
+//go:build linux
+
+package callbacks
+
+import "golang.org/x/sys/unix"
+
+const ioctlReadTermios = unix.TCGETS

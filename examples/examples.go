@@ -1,0 +1,48 @@
+// Package examples holds deepgo's built-in examples: a spec file (in
+// specs/, embedded here) and the data it trains and is tested on. The
+// command line lists them with `deepgo examples` and trains one with
+// `deepgo train --example NAME`.
+package examples
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+)
+
+//go:embed specs/*.yaml
+var specs embed.FS
+
+// Example is a built-in model with its data.
+type Example struct {
+	Name        string
+	Description string
+	SpecFile    string // path inside specs/
+	Train, Test string // data specifications (INTERFACE.md DATA forms)
+}
+
+// All lists the built-in examples.
+var All = []Example{
+	{
+		Name:        "mnist-mlp",
+		Description: "the course's DNN on MNIST: Flatten → Dense 256 → ReLU → Dense 128 ReLU → Dense 10 → Softmax; Adam; 5 epochs",
+		SpecFile:    "specs/mnist-mlp.yaml",
+		Train:       "mnist:train",
+		Test:        "mnist:test",
+	},
+}
+
+// Get returns the example called name.
+func Get(name string) (Example, error) {
+	var names []string
+	for _, e := range All {
+		if e.Name == name {
+			return e, nil
+		}
+		names = append(names, e.Name)
+	}
+	return Example{}, fmt.Errorf("unknown example %q (known: %s)", name, strings.Join(names, ", "))
+}
+
+// Spec returns the example's spec file contents.
+func (e Example) Spec() ([]byte, error) { return specs.ReadFile(e.SpecFile) }

@@ -1,0 +1,78 @@
+//go:build probe
+
+package kernels
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestProbe prints best-of-many GFLOP/s, robust to a noisy shared machine.
+func TestProbe(t *testing.T) {
+	shapes := []gemmShape{}
+	for _, n := range []int{16, 32, 48, 64, 96, 128, 256, 512, 1024} {
+		shapes = append(shapes, gemmShape{name: fmt.Sprint(n), m: n, n: n, k: n})
+	}
+	shapes = append(shapes,
+		gemmShape{"mlp1-fwd-128x784x256", false, false, 128, 256, 784},
+		gemmShape{"mlp1-dW-784x128x256", true, false, 784, 256, 128},
+		gemmShape{"mlp1-dX-128x256x784", false, true, 128, 784, 256},
+		gemmShape{"mlp2-fwd-128x256x128", false, false, 128, 128, 256},
+		gemmShape{"mlp2-dW-256x128x128", true, false, 256, 128, 128},
+		gemmShape{"mlp2-dX-128x128x256", false, true, 128, 256, 128},
+		gemmShape{"mlp3-fwd-128x128x10", false, false, 128, 10, 128},
+		gemmShape{"mlp3-dW-128x128x10", true, false, 128, 10, 128},
+		gemmShape{"mlp3-dX-128x10x128", false, true, 128, 128, 10},
+	)
+	re := regexp.MustCompile(os.Getenv("PROBE"))
+	for _, s := range shapes {
+		if !re.MatchString(s.name) {
+			continue
+		}
+		line := fmt.Sprintf("%-24s", s.name)
+		for _, procs := range []int{1, 2} {
+			old := runtime.GOMAXPROCS(procs)
+			line += fmt.Sprintf(" %6.2f", probe(s, Gemm[float32]))
+			runtime.GOMAXPROCS(old)
+		}
+		if s.m == 256 && s.n == 256 {
+			line += fmt.Sprintf("  f64 %6.2f naive %6.2f", probe(s, Gemm[float64]), probe(s, GemmRef[float32]))
+		}
+		fmt.Println(line)
+	}
+}
+
+func probe[T Float](s gemmShape, f func(bool, bool, int, int, int, T, []T, int, []T, int, T, []T, int)) float64 {
+	a := make([]T, s.m*s.k)
+	bm := make([]T, s.k*s.n)
+	c := make([]T, s.m*s.n)
+	for i := range a {
+		a[i] = T(i%13) * 0.25
+	}
+	for i := range bm {
+		bm[i] = T(i%7) * 0.5
+	}
+	lda, ldb := s.k, s.n
+	if s.transA {
+		lda = s.m
+	}
+	if s.transB {
+		ldb = s.k
+	}
+	flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
+	reps := max(1, int(2e6/flops)) // about 0.3 ms per timed batch
+	best := time.Hour
+	deadline := time.Now().Add(400 * time.Millisecond)
+	for r := 0; r < 5 || time.Now().Before(deadline); r++ {
+		t0 := time.Now()
+		for range reps {
+			f(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+		}
+		best = min(best, time.Since(t0))
+	}
+	return flops * float64(reps) / best.Seconds() / 1e9
+}

@@ -1,0 +1,170 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/deepgo-dev/deepgo/tensor"
+)
+
+// Metric is a stateful metric that accumulates over batches.
+type Metric interface {
+	// Name is the key the metric is reported under: the identifier the user
+	// asked for ("accuracy", "acc", "mse"), as Keras reports it.
+	Name() string
+	// Update adds one batch of targets and predictions. Shapes that do not
+	// fit are returned as an error naming both shapes; the state is then
+	// unchanged.
+	Update(yTrue, yPred *tensor.Tensor) error
+	// Result is the metric over every batch since the last Reset (0 before
+	// any data, as Keras's divide_no_nan gives).
+	Result() float64
+	// Reset clears the accumulated state.
+	Reset()
+	// Config returns the metric's Keras configuration (the keys of its
+	// get_config). Passing it back to Get as args rebuilds the metric.
+	Config() map[string]any
+}
+
+// base holds the name and dtype every metric carries.
+type base struct {
+	name  string
+	dtype string
+}
+
+func newBase(name string) base { return base{name: name, dtype: "float32"} }
+
+// Name returns the key the metric is reported under.
+func (b *base) Name() string { return b.name }
+
+// SetName changes the key the metric is reported under.
+func (b *base) SetName(name string) { b.name = name }
+
+func (b *base) setDType(dtype string) { b.dtype = dtype }
+
+func (b *base) config() map[string]any {
+	return map[string]any{"name": b.name, "dtype": b.dtype}
+}
+
+// argError reports a bad argument of the metric named metric.
+type argError struct{ metric, msg string }
+
+func (e *argError) Error() string { return fmt.Sprintf("metric %q: %s", e.metric, e.msg) }
+
+func argErrorf(metric, format string, a ...any) error {
+	return &argError{metric: metric, msg: fmt.Sprintf(format, a...)}
+}
+
+// shapeError reports targets and predictions whose shapes do not fit.
+func shapeError(name string, yTrue, yPred []int, why string) error {
+	return fmt.Errorf("metric %q: y_true shape %s does not fit y_pred shape %s: %s",
+		name, tensor.ShapeString(yTrue), tensor.ShapeString(yPred), why)
+}
+
+// checkInputs rejects nil tensors.
+func checkInputs(name string, yTrue, yPred *tensor.Tensor) error {
+	if yTrue == nil || yPred == nil {
+		return fmt.Errorf("metric %q: y_true and y_pred must both be non-nil tensors", name)
+	}
+	return nil
+}
+
+// squeezeOrExpand mirrors Keras's squeeze_or_expand_to_same_rank: when the
+// ranks differ by one and the longer shape ends in 1, the shapes are brought
+// to the same rank (a rank-1 partner gains a trailing 1, otherwise the 1 is
+// dropped). Element order is unchanged, so only shapes move.
+func squeezeOrExpand(a, b []int) ([]int, []int) {
+	a, b = append([]int(nil), a...), append([]int(nil), b...)
+	switch {
+	case len(a) == len(b)+1 && a[len(a)-1] == 1:
+		if len(b) == 1 {
+			b = append(b, 1)
+		} else {
+			a = a[:len(a)-1]
+		}
+	case len(b) == len(a)+1 && b[len(b)-1] == 1:
+		if len(a) == 1 {
+			a = append(a, 1)
+		} else {
+			b = b[:len(b)-1]
+		}
+	}
+	return a, b
+}
+
+// alignSame checks that yTrue and yPred hold one value each for the same
+// positions (after squeezeOrExpand) and returns the common shape.
+func alignSame(name string, yTrue, yPred *tensor.Tensor) ([]int, error) {
+	if err := checkInputs(name, yTrue, yPred); err != nil {
+		return nil, err
+	}
+	t, p := squeezeOrExpand(yTrue.Shape(), yPred.Shape())
+	if !tensor.SameShape(t, p) {
+		return nil, shapeError(name, yTrue.Shape(), yPred.Shape(), "they must be equal (up to a trailing axis of 1)")
+	}
+	return p, nil
+}
+
+// samplesOf is the number of samples in a batch whose values have the given
+// shape: the first axis, or 1 for a scalar.
+func samplesOf(shape []int) int {
+	if len(shape) == 0 {
+		return 1
+	}
+	return shape[0]
+}
+
+// sampleMean is the state of Keras's Mean over per-sample values: a total
+// and a count, so the result over uneven batches is exact.
+type sampleMean struct{ total, count float64 }
+
+// addSamples adds n samples whose values are vals, n equal runs in order;
+// each sample contributes the mean of its run (Keras reduces every axis but
+// the first with a mean before summing).
+func (m *sampleMean) addSamples(vals []float64, n int) {
+	if n == 0 {
+		return
+	}
+	per := len(vals) / n
+	for s := 0; s < n; s++ {
+		sum := 0.0
+		for _, v := range vals[s*per : (s+1)*per] {
+			sum += v
+		}
+		m.total += sum / float64(per)
+	}
+	m.count += float64(n)
+}
+
+func (m *sampleMean) result() float64 { return divideNoNaN(m.total, m.count) }
+
+func (m *sampleMean) reset() { *m = sampleMean{} }
+
+// divideNoNaN is Keras's ops.divide_no_nan: 0 where the denominator is 0.
+func divideNoNaN(x, y float64) float64 {
+	if y == 0 {
+		return 0
+	}
+	return x / y
+}
+
+// argmax returns the index of the first largest value, treating NaN as the
+// largest, as numpy's and PyTorch's argmax do.
+func argmax(row []float64) int {
+	best := 0
+	for i := 1; i < len(row); i++ {
+		if row[i] > row[best] || (math.IsNaN(row[i]) && !math.IsNaN(row[best])) {
+			best = i
+		}
+	}
+	return best
+}
+
+// roundLike rounds a threshold to the precision of the predictions it is
+// compared with: Keras casts the threshold to y_pred's dtype.
+func roundLike(v float64, dt tensor.DType) float64 {
+	if dt == tensor.Float32 {
+		return float64(float32(v))
+	}
+	return v
+}
