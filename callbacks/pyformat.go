@@ -63,14 +63,18 @@ type formatSpec struct {
 	verb  byte
 }
 
+// maxFieldWidth bounds the width and precision of a format field.
+const maxFieldWidth = 255
+
 // parseFormatSpec parses the part of a replacement field after the colon.
 func parseFormatSpec(s string) (formatSpec, error) {
 	f := formatSpec{fill: ' ', prec: -1}
 	r := []rune(s)
 	i := 0
 	isAlign := func(c rune) bool { return c == '<' || c == '>' || c == '^' || c == '=' }
+	explicitFill := false
 	if len(r) >= 2 && isAlign(r[1]) {
-		f.fill, f.align, i = r[0], byte(r[1]), 2
+		f.fill, f.align, i, explicitFill = r[0], byte(r[1]), 2, true
 	} else if len(r) >= 1 && isAlign(r[0]) {
 		f.align, i = byte(r[0]), 1
 	}
@@ -79,8 +83,13 @@ func parseFormatSpec(s string) (formatSpec, error) {
 		i++
 	}
 	if i < len(r) && r[i] == '0' {
+		// Python: a 0 before the width pads with zeros unless a fill is
+		// given, after the sign unless an alignment is given.
+		if !explicitFill {
+			f.fill = '0'
+		}
 		if f.align == 0 {
-			f.fill, f.align = '0', '='
+			f.align = '='
 		}
 		i++
 	}
@@ -89,7 +98,7 @@ func parseFormatSpec(s string) (formatSpec, error) {
 		i++
 	}
 	if i > start {
-		f.width, _ = strconv.Atoi(string(r[start:i]))
+		f.width = atoiClamp(string(r[start:i]))
 	}
 	if i < len(r) && r[i] == '.' {
 		i++
@@ -100,7 +109,12 @@ func parseFormatSpec(s string) (formatSpec, error) {
 		if i == start {
 			return f, fmt.Errorf("format spec %q: precision needs digits after the point", s)
 		}
-		f.prec, _ = strconv.Atoi(string(r[start:i]))
+		f.prec = atoiClamp(string(r[start:i]))
+	}
+	// A file name has no use for more; this also keeps a typo from
+	// asking for gigabytes of padding.
+	if f.width > maxFieldWidth || f.prec > maxFieldWidth {
+		return f, fmt.Errorf("format spec %q: width and precision must be at most %d", s, maxFieldWidth)
 	}
 	if i < len(r) {
 		if !strings.ContainsRune("dfFeEgG%", r[i]) || i != len(r)-1 {
@@ -109,6 +123,16 @@ func parseFormatSpec(s string) (formatSpec, error) {
 		f.verb = byte(r[i])
 	}
 	return f, nil
+}
+
+// atoiClamp parses a run of digits, saying maxFieldWidth+1 for anything
+// larger than maxFieldWidth.
+func atoiClamp(digits string) int {
+	n, err := strconv.Atoi(digits)
+	if err != nil || n > maxFieldWidth {
+		return maxFieldWidth + 1
+	}
+	return n
 }
 
 // formatInt formats an integer (the epoch number) under spec, as Python's

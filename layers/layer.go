@@ -53,11 +53,11 @@ type base struct {
 	outShape []int
 }
 
-func (b *base) Name() string         { return b.name }
-func (b *base) SetName(n string)     { b.name = n }
-func (b *base) OutputShape() []int   { return b.outShape }
-func (b *base) Weights() []*Weight   { return nil }
-func (b *base) configErr() error     { return b.err }
+func (b *base) Name() string       { return b.name }
+func (b *base) SetName(n string)   { b.name = n }
+func (b *base) OutputShape() []int { return b.outShape }
+func (b *base) Weights() []*Weight { return nil }
+func (b *base) configErr() error   { return b.err }
 func (b *base) fail(format string, a ...any) {
 	if b.err == nil {
 		b.err = fmt.Errorf(format, a...)

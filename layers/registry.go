@@ -96,4 +96,3 @@ func ToSpec(l Layer) spec.Layer {
 	args := append(spec.Args{{Name: "name", Value: l.Name()}}, l.Config()...)
 	return spec.Layer{Type: TypeName(l), Args: args}
 }
-

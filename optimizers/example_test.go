@@ -67,8 +67,8 @@ func ExampleCosineDecay() {
 
 // Save an optimizer's state in the middle of training and resume from it.
 func ExampleOptimizer_State() {
-	w := tensor.FromFloat32([]float32{1, 2}, 2)
-	g := tensor.FromFloat32([]float32{0.5, -0.5}, 2)
+	w := tensor.FromFloat64([]float64{1, 2}, 2)
+	g := tensor.FromFloat64([]float64{0.5, -0.5}, 2)
 	vars := []optimizers.Variable{{Name: "dense.bias", Value: w, Grad: g}}
 	opt := optimizers.NewSGD(0.1, 0.9, false)
 	_ = opt.Apply(vars)
@@ -80,6 +80,6 @@ func ExampleOptimizer_State() {
 	// Output:
 	// iterations [1]
 	// learning_rate [0.1]
-	// dense.bias.momentum [-0.05000000074505806 0.05000000074505806]
+	// dense.bias.momentum [-0.05 0.05]
 	// <nil> 1
 }

@@ -252,3 +252,28 @@ func TestConstructorPanicsOnInvalidArgument(t *testing.T) {
 	}()
 	NewSGD(0.1, -0.5, false)
 }
+
+// FuzzGet feeds arbitrary JSON argument objects to Get: it must return an
+// optimizer or an error, never panic, and an optimizer it returns must take a
+// step.
+func FuzzGet(f *testing.F) {
+	f.Add("adam", `{"learning_rate": 0.01, "clipnorm": 1}`)
+	f.Add("sgd", `{"learning_rate": {"class_name": "PiecewiseConstantDecay", "config": {"boundaries": [1], "values": [0.1, 0.01]}}}`)
+	f.Add("rmsprop", `{"rho": 0.5, "centered": true, "momentum": 0.2}`)
+	f.Add("adagrad", `{"initial_accumulator_value": 0, "epsilon": 0}`)
+	f.Fuzz(func(t *testing.T, name, js string) {
+		var args map[string]any
+		if json.Unmarshal([]byte(js), &args) != nil {
+			return
+		}
+		o, err := Get(name, args)
+		if err != nil {
+			return
+		}
+		vars := trainVars(tensor.Float32)
+		fillGrads(vars, 0)
+		if err := o.Apply(vars); err != nil {
+			t.Fatalf("Get(%q, %s).Apply: %v", name, js, err)
+		}
+	})
+}

@@ -22,7 +22,8 @@ import (
 // and the directory is synced. When anything fails, or write returns an
 // error or panics, the temporary file is removed and path is untouched. A
 // file that already exists at path keeps its permission bits; a new one gets
-// 0666 less the umask, as os.Create gives. Errors start with path.
+// 0666 less the umask, as os.Create gives. A symbolic link at path is
+// replaced, not followed. Errors start with path.
 func AtomicWriteFile(path string, write func(io.Writer) error) (err error) {
 	defer func() {
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 func TestCheckWeights(t *testing.T) {
 	w := func(name string, shape ...int) NamedTensor { return NamedTensor{name, tensor.Zeros(shape...)} }
+	// The course's MLP: 784 inputs (28×28 pixels), 256 hidden units, 10 classes.
 	model := []NamedTensor{w("dense_1.kernel", 784, 256), w("dense_1.bias", 256), w("dense_2.kernel", 256, 10), w("dense_2.bias", 10)}
 	tests := []struct {
 		name string

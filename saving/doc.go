@@ -18,13 +18,16 @@
 // every missing, unexpected or misshapen weight at once.
 //
 // Writing is atomic (AtomicWriteFile, which other packages reuse for their
-// outputs): a crash never leaves a damaged file behind. Reading is strict:
-// every byte of content is covered by a zip CRC-32 or checked structurally,
-// so a damaged or foreign file gives an error that names the file, the entry
-// and the offending value, never a panic. The bytes a zip reader ignores
-// (timestamps, version and attribute fields, extra fields, the local copies
-// of names and sizes) may change without an error, but then what Decode
-// returns is exactly what was saved.
+// outputs): a crash never leaves a damaged file behind. Reading is strict: a
+// damaged or foreign file gives an error that names the file, the entry and
+// the offending value, never a panic. Every byte of content is covered by a
+// zip CRC-32, so an altered byte is caught. Only the bytes that describe the
+// archive rather than its content may change unnoticed, because archive/zip
+// does not read them: versions, flags, times, attributes, extra fields and
+// disk numbers, the local header's copies of the CRC, sizes and name, the
+// data descriptor's sizes, and bits a DEFLATE decoder ignores. What Decode
+// returns is then exactly what was saved (TestDecodeFlippedBytes alters each
+// byte of a file in turn to check this).
 //
 // Output is deterministic: the same File always encodes to the same bytes.
 package saving

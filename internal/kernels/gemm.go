@@ -12,9 +12,9 @@ import (
 // and at least 512 KiB of L2 per core with float64 elements (half that with
 // float32).
 const (
-	gemmKC = 256  // depth of one packed block (shared dimension)
-	gemmMC = 128  // rows of op(A) per packed block; a multiple of goMR
-	gemmNC = 512  // columns of op(B) per packed block; a multiple of goNR
+	gemmKC = 256 // depth of one packed block (shared dimension)
+	gemmMC = 128 // rows of op(A) per packed block; a multiple of goMR
+	gemmNC = 512 // columns of op(B) per packed block; a multiple of goNR
 )
 
 // Gemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where

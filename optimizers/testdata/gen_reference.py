@@ -2,7 +2,8 @@
 """Generates optimizers/testdata/reference.json, the step-by-step reference
 trajectories that optimizers/reference_test.go replays.
 
-Run from the repository root with Debian's Python (it has torch and numpy):
+Run it with Debian's Python, which has torch and numpy (it writes
+reference.json next to itself, whatever the working directory):
 
     /usr/bin/python3 optimizers/testdata/gen_reference.py
 
@@ -29,6 +30,11 @@ eps-dependent optimizer run with epsilon=0), the script asserts they agree to
 sqrt(v) instead of sqrt(v_hat) for Adam), the reference is the numpy Keras
 formula, and torch's trajectory is kept as "torch_steps" together with the
 largest difference seen, which the Go test checks at "torch_tolerance".
+Two settings have no torch equivalent and are checked against the numpy
+Keras formula only, with the reason in "torch_note": Keras's decoupled
+weight_decay with momentum or an adaptive optimizer (torch's weight_decay
+argument is coupled L2), and SGD momentum under a schedule (torch's buffer
+sums raw gradients and scales by the current lr; Keras's sums lr*g).
 """
 
 import json
@@ -390,9 +396,13 @@ def main():
                 case["torch_reference"] = desc
                 case["torch_note"] = torch_difference(opt, args)
                 case["torch_max_abs_diff"] = d
-                # Looser check against torch: ten times the difference seen, at least 1e-9.
-                case["torch_tolerance"] = max(10 * d, 1e-9)
-                case["torch_steps"] = flat(tr)
+                if opt != "sgd":
+                    # Only epsilon's placement differs: check torch too, at ten
+                    # times the difference seen (at least 1e-9). SGD momentum
+                    # under a schedule is a different algorithm, not a rounding
+                    # of the same one, so torch's numbers are not checked there.
+                    case["torch_tolerance"] = max(10 * d, 1e-9)
+                    case["torch_steps"] = flat(tr)
                 case["steps"] = flat(keras)
         out["cases"].append(case)
         print("%-32s %-60s" % (name, case["reference"]), case.get("torch_max_abs_diff", ""))
