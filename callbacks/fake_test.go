@@ -102,4 +102,6 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time { return c.t }
 
 // at sets the clock to s seconds after its origin.
-func (c *fakeClock) at(s float64) { c.t = time.Unix(1000, 0).Add(time.Duration(s * float64(time.Second))) }
+func (c *fakeClock) at(s float64) {
+	c.t = time.Unix(1000, 0).Add(time.Duration(s * float64(time.Second)))
+}

@@ -125,7 +125,9 @@ func TestTrainEvalPredictSummary(t *testing.T) {
 	}
 }
 
-func ftoa(f float64) string { return strings.TrimRight(strings.TrimRight(sprintf("%.4f", f), "0"), ".") }
-func itoa(i int) string     { return sprintf("%d", i) }
+func ftoa(f float64) string {
+	return strings.TrimRight(strings.TrimRight(sprintf("%.4f", f), "0"), ".")
+}
+func itoa(i int) string { return sprintf("%d", i) }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
