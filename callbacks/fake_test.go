@@ -101,7 +101,5 @@ type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) now() time.Time { return c.t }
 
-// at sets the clock to s seconds after its origin.
-func (c *fakeClock) at(s float64) {
-	c.t = time.Unix(1000, 0).Add(time.Duration(s * float64(time.Second)))
-}
+// at sets the clock to ms milliseconds after its origin.
+func (c *fakeClock) at(ms int64) { c.t = time.Unix(1000, 0).Add(time.Duration(ms) * time.Millisecond) }

@@ -86,7 +86,9 @@ func (m *Sequential) Fit(x, y *tensor.Tensor, opt FitOptions) (*callbacks.Histor
 	}
 
 	m.history = callbacks.NewHistory()
-	cbs := append([]callbacks.Callback{m.history}, opt.Callbacks...)
+	// Keras's order: the user's callbacks, then History (so it records
+	// what they add, such as learning_rate), then the progress bar.
+	cbs := append(append([]callbacks.Callback(nil), opt.Callbacks...), m.history)
 	if bar := m.progressBar(opt); bar != nil {
 		cbs = append(cbs, bar)
 	}

@@ -172,6 +172,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		if fit.Verbose != nil {
 			opt.Verbose = models.Verbosity(*fit.Verbose + 1)
 		}
+		for _, n := range fit.Callbacks {
+			cb, err := callbacks.FromSpec(n, stdout)
+			if err != nil {
+				return err
+			}
+			opt.Callbacks = append(opt.Callbacks, cb)
+		}
 	}
 	if isSet(fs, "epochs") {
 		opt.Epochs = *epochs

@@ -22,7 +22,8 @@ func packA[T Float](dst []T, trans bool, a []T, lda, i0, p0, mb, kb, mr int, alp
 			for p := 0; p < kb; p++ {
 				src := a[(p0+p)*lda+i0+q:]
 				src = src[:rows]
-				out := panel[p*mr : p*mr+rows]
+				out := panel[p*mr:]
+				out = out[:len(src)]
 				for i, v := range src {
 					out[i] = alpha * v
 				}
