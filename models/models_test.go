@@ -74,13 +74,13 @@ func smallMNIST(t *testing.T, n int) (train, test *data.Dataset) {
 }
 
 // TestEveryOptimizerTrainsCourseModel trains the course's model with each
-// optimizer on 12,000 MNIST images for 2 epochs and requires > 90 % test
+// optimizer on 20,000 MNIST images for 2 epochs (batch 32) and requires > 90 % test
 // accuracy.
 func TestEveryOptimizerTrainsCourseModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on MNIST")
 	}
-	train, test := smallMNIST(t, 12000)
+	train, test := smallMNIST(t, 20000)
 	cases := []struct {
 		name string
 		opt  optimizers.Optimizer
@@ -99,7 +99,7 @@ func TestEveryOptimizerTrainsCourseModel(t *testing.T) {
 			if err := m.Compile(c.opt, scce(), "accuracy"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := m.Fit(train.X, train.Y, models.FitOptions{Epochs: 2, BatchSize: 64, Verbose: models.VerboseSilent}); err != nil {
+			if _, err := m.Fit(train.X, train.Y, models.FitOptions{Epochs: 2, BatchSize: 32, Verbose: models.VerboseSilent}); err != nil {
 				t.Fatal(err)
 			}
 			logs, err := m.Evaluate(test.X, test.Y, 500)

@@ -76,7 +76,10 @@ func gemmParallel[T Float](g *gemmArgs[T], threads int) {
 	j.pending.Store(int64(j.parts))
 	j.refs.Store(1)
 
-	startWorkers(j.parts - 1)
+	// One worker more than the helpers needed: a worker handed the previous
+	// job may not have run yet (the caller finished all its parts first) and
+	// is then not idle when this job is offered.
+	startWorkers(j.parts)
 	for range j.parts - 1 {
 		j.refs.Add(1)
 		select {

@@ -11,7 +11,10 @@ import (
 	"time"
 )
 
-// TestProbe prints best-of-many GFLOP/s, robust to a noisy shared machine.
+// TestProbe prints the GFLOP/s of Gemm with 1 and 2 goroutines, taking the
+// best of many short timed batches so that the numbers hold on a machine
+// shared with other work, where BenchmarkGemm's averages swing by 2×. Run
+// with: go test -tags probe -run Probe -v [PROBE=regexp of shape names].
 func TestProbe(t *testing.T) {
 	shapes := []gemmShape{}
 	for _, n := range []int{16, 32, 48, 64, 96, 128, 256, 512, 1024} {
