@@ -240,3 +240,56 @@ func TestFromSpecErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFitValidationInitialEpochClassWeight covers validation_split (val_
+// entries in History), initial_epoch (epochs numbered from it) and
+// class_weight (a class weighted 0 contributes no loss).
+func TestFitValidationInitialEpochClassWeight(t *testing.T) {
+	n := 40
+	x := tensor.Zeros(n, 2)
+	y := tensor.Zeros(n)
+	for i := 0; i < n; i++ {
+		x.Set(float64(i%2), i, 0)
+		y.SetFlat(i, float64(i%2))
+	}
+	m := models.NewSequential([]int{2}, layers.NewDense(2, layers.WithActivation("softmax")))
+	if err := m.Compile(optimizers.NewSGD(0.1, 0, false), scce(), "accuracy"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Fit(x, y, models.FitOptions{Epochs: 3, InitialEpoch: 1, BatchSize: 8, ValidationSplit: 0.25, Verbose: models.VerboseSilent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Epoch) != 2 || h.Epoch[0] != 1 || h.Epoch[1] != 2 {
+		t.Errorf("epochs %v, want [1 2] (initial_epoch 1, epochs 3)", h.Epoch)
+	}
+	want := []string{"loss", "accuracy", "val_loss", "val_accuracy"}
+	if strings.Join(h.Keys, ",") != strings.Join(want, ",") {
+		t.Errorf("history keys %v, want %v", h.Keys, want)
+	}
+	// Every sample of class 0 and 1 weighted 0: the reported loss is 0.
+	h, err = m.Fit(x, y, models.FitOptions{Epochs: 1, BatchSize: 8, ClassWeight: map[int]float64{0: 0, 1: 0}, Verbose: models.VerboseSilent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := h.Get("loss")[0]; l != 0 {
+		t.Errorf("loss with all class weights 0 = %v, want 0", l)
+	}
+}
+
+// TestProgressLineOutput checks the one-line-per-epoch output Fit prints
+// when its output is not a terminal.
+func TestProgressLineOutput(t *testing.T) {
+	m := models.NewSequential([]int{2}, layers.NewDense(2, layers.WithActivation("softmax")))
+	if err := m.Compile(optimizers.NewSGD(0.1, 0, false), scce(), "accuracy"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := m.Fit(tensor.Zeros(10, 2), tensor.Zeros(10), models.FitOptions{Epochs: 2, BatchSize: 3, Output: &out}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 || lines[0] != "Epoch 1/2" || !strings.HasPrefix(lines[1], "4/4 - ") || !strings.Contains(lines[1], "accuracy: ") {
+		t.Errorf("output %q, want Epoch lines and 4/4 steps (10 samples, batch 3)", out.String())
+	}
+}

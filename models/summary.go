@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/deepgo-dev/deepgo/autograd"
 	"github.com/deepgo-dev/deepgo/layers"
 	"github.com/deepgo-dev/deepgo/tensor"
 )
@@ -97,4 +98,23 @@ func memSize(bytes int) string {
 		i++
 	}
 	return fmt.Sprintf("%.2f %s", v, units[i])
+}
+
+// WriteDOT writes the computational graph of one forward pass (a batch of
+// one zero sample) in Graphviz DOT: the weights, the ops each layer records
+// and how they connect. Render with `dot -Tpng`.
+func (m *Sequential) WriteDOT(w io.Writer) error {
+	if err := m.Build(); err != nil {
+		return err
+	}
+	x := tensor.Zeros(append([]int{1}, m.input...)...)
+	var out *autograd.Value
+	if err := catch(func() {
+		// The input is marked as requiring a gradient so that the graph
+		// records the ops applied to it directly (Flatten's reshape).
+		out = m.forward(&layers.Context{RNG: m.rng}, autograd.Param(x, "input"))
+	}); err != nil {
+		return err
+	}
+	return autograd.WriteDOT(w, out)
 }

@@ -360,6 +360,23 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	return m.Summary(stdout)
 }
 
+func runGraph(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("deepgo graph", flag.ContinueOnError)
+	modelPath := fs.String("model", "", "spec file or saved .deepgo model")
+	out := fs.String("out", "", "write the DOT text here instead of stdout")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	m, _, err := loadModel(*modelPath, models.DefaultSeed)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return m.WriteDOT(stdout)
+	}
+	return atomicWrite(*out, m.WriteDOT)
+}
+
 func runExamples(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("deepgo examples", flag.ContinueOnError)
 	if err := parse(fs, args, stderr); err != nil {

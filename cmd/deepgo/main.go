@@ -7,6 +7,7 @@
 //	deepgo eval --model model.deepgo --data csv:test.csv
 //	deepgo predict --model model.deepgo --data csv:new.csv --out pred.csv
 //	deepgo summary --model spec.yaml
+//	deepgo graph --model spec.yaml | dot -Tpng -o graph.png
 //	deepgo examples
 package main
 
@@ -31,6 +32,7 @@ var commands = []struct {
 	{"eval", "loss and metrics of a saved model on data", runEval},
 	{"predict", "model outputs for data, as CSV or NPY", runPredict},
 	{"summary", "the Keras-style table of a spec or saved model", runSummary},
+	{"graph", "the computational graph of a model's forward pass, in Graphviz DOT", runGraph},
 	{"examples", "list the built-in examples", runExamples},
 }
 

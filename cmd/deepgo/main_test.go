@@ -131,3 +131,15 @@ func ftoa(f float64) string {
 func itoa(i int) string { return sprintf("%d", i) }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+func TestGraphCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"graph", "--model", "../../examples/specs/mnist-mlp.yaml"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"digraph G {", `label="input\n(1, 28, 28)"`, `label="dense.kernel\n(784, 256)"`, `label="softmax\n(1, 10)"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("graph output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
