@@ -105,7 +105,11 @@ func (m *Sequential) Fit(x, y *tensor.Tensor, opt FitOptions) (*callbacks.Histor
 	}
 	lossMean := metrics.NewMean("loss")
 	var logs callbacks.Logs
-	tr := newTrainer(m)
+	tr := m.trainer
+	if tr == nil {
+		tr = newTrainer(m)
+		m.trainer = tr
+	}
 	for epoch := opt.InitialEpoch; epoch < opt.Epochs && !m.stop; epoch++ {
 		for _, cb := range cbs {
 			if err := cb.OnEpochBegin(epoch); err != nil {
@@ -414,3 +418,26 @@ func (m *Sequential) SetLearningRate(lr float64) error {
 
 // History is the History of the last Fit.
 func (m *Sequential) History() *callbacks.History { return m.history }
+
+// TrainOnBatch runs one step of gradient descent on one batch, as Keras's
+// train_on_batch, and returns the batch loss. Metrics accumulate until
+// ResetMetrics.
+func (m *Sequential) TrainOnBatch(x, y *tensor.Tensor) (float64, error) {
+	if !m.compiled {
+		return 0, errors.New("train_on_batch: compile the model first")
+	}
+	if m.trainer == nil {
+		if err := m.checkData(&data.Dataset{X: x, Y: y, Source: "batch"}); err != nil {
+			return 0, err
+		}
+		m.trainer = newTrainer(m)
+	}
+	return m.trainer.step(x, y, nil)
+}
+
+// ResetMetrics clears the compiled metrics' accumulated state.
+func (m *Sequential) ResetMetrics() {
+	for _, mt := range m.metrics {
+		mt.Reset()
+	}
+}

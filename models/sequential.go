@@ -39,6 +39,7 @@ type Sequential struct {
 
 	stop    bool
 	history *callbacks.History
+	trainer *trainer // reused by TrainOnBatch
 }
 
 // NewSequential returns a model whose samples have the given input shape
@@ -210,6 +211,7 @@ func (m *Sequential) compile(opt optimizers.Optimizer, loss losses.Loss, metricI
 	vms, _ := mk()
 	m.opt, m.loss, m.metricIDs, m.metrics, m.valMetrics = opt, loss, metricIDs, ms, vms
 	m.compiled = true
+	m.trainer = nil
 	return nil
 }
 
