@@ -12,8 +12,9 @@ import (
 // "tanh", "softmax", …).
 type Activation struct {
 	base
-	Fn string
-	f  activations.Func
+	Fn   string
+	f    activations.Func
+	fast actState
 }
 
 // NewActivation returns an Activation layer.
@@ -40,7 +41,10 @@ func (l *Activation) Call(_ *Context, x *autograd.Value) *autograd.Value { retur
 
 // ReLU is the rectified linear unit layer, max(x, 0) (Keras ReLU with its
 // defaults).
-type ReLU struct{ base }
+type ReLU struct {
+	base
+	fast actState
+}
 
 // NewReLU returns a ReLU layer.
 func NewReLU() *ReLU { return &ReLU{} }
@@ -58,6 +62,7 @@ func (l *ReLU) Call(_ *Context, x *autograd.Value) *autograd.Value { return auto
 type LeakyReLU struct {
 	base
 	NegativeSlope float64
+	fast          leakyState
 }
 
 // NewLeakyReLU returns a LeakyReLU layer with the given negative slope.
@@ -85,7 +90,10 @@ func (l *LeakyReLU) Call(_ *Context, x *autograd.Value) *autograd.Value {
 }
 
 // Softmax normalises the last axis to probabilities.
-type Softmax struct{ base }
+type Softmax struct {
+	base
+	fast actState
+}
 
 // NewSoftmax returns a Softmax layer over the last axis.
 func NewSoftmax() *Softmax { return &Softmax{} }

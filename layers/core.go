@@ -9,7 +9,10 @@ import (
 )
 
 // Flatten reshapes each sample to a vector, keeping the batch axis.
-type Flatten struct{ base }
+type Flatten struct {
+	base
+	fast flattenState
+}
 
 // NewFlatten returns a Flatten layer.
 func NewFlatten() *Flatten { return &Flatten{} }
@@ -32,6 +35,7 @@ func (l *Flatten) Call(_ *Context, x *autograd.Value) *autograd.Value {
 type Dropout struct {
 	base
 	Rate float64
+	fast dropoutState
 }
 
 // NewDropout returns a Dropout layer with the given rate in [0, 1).

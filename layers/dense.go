@@ -22,6 +22,7 @@ type Dense struct {
 
 	act          activations.Func
 	kernel, bias *Weight
+	fast         denseState
 }
 
 // DenseOption sets an optional Dense argument.

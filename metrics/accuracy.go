@@ -107,14 +107,15 @@ func (m *CategoricalAccuracy) Update(yTrue, yPred *tensor.Tensor) error {
 	if !tensor.SameShape(yTrue.Shape(), yPred.Shape()) {
 		return shapeError(m.name, yTrue.Shape(), yPred.Shape(), "one-hot labels must have the shape of y_pred")
 	}
-	t, p := yTrue.Values(), yPred.Values()
-	matches := make([]float64, rows)
-	for r := range matches {
-		if argmax(t[r*c:(r+1)*c]) == argmax(p[r*c:(r+1)*c]) {
-			matches[r] = 1
+	// Count matches row by row without copying: this runs every
+	// training step.
+	var hits float64
+	for r := 0; r < rows; r++ {
+		if rowArgmax(yTrue, r, c) == rowArgmax(yPred, r, c) {
+			hits++
 		}
 	}
-	m.acc.addSamples(matches, n)
+	m.acc.addCounts(hits, rows, n)
 	return nil
 }
 
@@ -153,14 +154,13 @@ func (m *SparseCategoricalAccuracy) Update(yTrue, yPred *tensor.Tensor) error {
 	if err := checkSparseLabels(m.name, yTrue, yPred); err != nil {
 		return err
 	}
-	t, p := yTrue.Values(), yPred.Values()
-	matches := make([]float64, rows)
-	for r := range matches {
-		if t[r] == float64(argmax(p[r*c:(r+1)*c])) {
-			matches[r] = 1
+	var hits float64
+	for r := 0; r < rows; r++ {
+		if yTrue.AtFlat(r) == float64(rowArgmax(yPred, r, c)) {
+			hits++
 		}
 	}
-	m.acc.addSamples(matches, n)
+	m.acc.addCounts(hits, rows, n)
 	return nil
 }
 

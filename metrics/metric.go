@@ -136,6 +136,24 @@ func (m *sampleMean) addSamples(vals []float64, n int) {
 	m.count += float64(n)
 }
 
+// addCounts adds n samples spread over rows equal runs holding hits ones
+// in all: addSamples for 0/1 values when each sample is one row (the
+// common case), without a slice of values.
+func (m *sampleMean) addCounts(hits float64, rows, n int) {
+	if n == 0 {
+		return
+	}
+	if rows == n {
+		m.total += hits
+		m.count += float64(n)
+		return
+	}
+	// Several rows per sample: each sample contributes the mean of its
+	// rows, and the mean of means over equal runs is hits/rows per sample.
+	m.total += hits / float64(rows) * float64(n)
+	m.count += float64(n)
+}
+
 func (m *sampleMean) result() float64 { return divideNoNaN(m.total, m.count) }
 
 func (m *sampleMean) reset() { *m = sampleMean{} }
@@ -158,6 +176,22 @@ func argmax(row []float64) int {
 		}
 	}
 	return best
+}
+
+// rowArgmax is argmax over row r of t viewed as (rows, c), read in place.
+func rowArgmax(t *tensor.Tensor, r, c int) int {
+	if t.DType() == tensor.Float32 {
+		row := t.Float32s()[r*c : r*c+c]
+		best := 0
+		for i := 1; i < len(row); i++ {
+			if row[i] > row[best] || (row[i] != row[i] && row[best] == row[best]) {
+				best = i
+			}
+		}
+		return best
+	}
+	row := t.Float64s()[r*c : r*c+c]
+	return argmax(row)
 }
 
 // roundLike rounds a threshold to the precision of the predictions it is

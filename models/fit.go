@@ -258,10 +258,11 @@ type trainer struct {
 	vars []optimizers.Variable
 	ws   []*layers.Weight
 	ctx  layers.Context
+	plan *plan // the kernel path, when every layer has one
 }
 
 func newTrainer(m *Sequential) *trainer {
-	t := &trainer{m: m, ctx: layers.Context{Training: true, RNG: m.rng}}
+	t := &trainer{m: m, ctx: layers.Context{Training: true, RNG: m.rng}, plan: newPlan(m)}
 	for _, w := range m.Weights() {
 		if w.Trainable {
 			t.ws = append(t.ws, w)
@@ -275,6 +276,14 @@ func newTrainer(m *Sequential) *trainer {
 // update. It returns the batch loss.
 func (t *trainer) step(x, y, sw *tensor.Tensor) (loss float64, err error) {
 	m := t.m
+	if t.plan != nil && x.DType() == tensor.Float32 {
+		var inner error
+		if err := catch(func() { loss, inner = t.plan.step(t, x, y, sw) }); err != nil {
+			return loss, err
+		}
+		return loss, inner
+	}
+	var inner error
 	err = catch(func() {
 		out := m.forward(&t.ctx, autograd.Const(x))
 		l := losses.Compute(m.loss, y, out, sw)
@@ -288,19 +297,22 @@ func (t *trainer) step(x, y, sw *tensor.Tensor) (loss float64, err error) {
 			}
 			t.vars[i] = optimizers.Variable{Name: w.Value.Name, Value: w.Value.Data, Grad: g}
 		}
-		if err = m.opt.Apply(t.vars); err != nil {
+		if inner = m.opt.Apply(t.vars); inner != nil {
 			return
 		}
 		for _, w := range t.ws {
 			w.Value.ZeroGrad()
 		}
 		for _, mt := range m.metrics {
-			if err = mt.Update(y, out.Data); err != nil {
+			if inner = mt.Update(y, out.Data); inner != nil {
 				return
 			}
 		}
 	})
-	return loss, err
+	if err != nil {
+		return loss, err
+	}
+	return loss, inner
 }
 
 // Evaluate returns the loss and every compiled metric on x, y, computed
@@ -339,20 +351,42 @@ func (m *Sequential) evaluate(ds *data.Dataset, batchSize int, ms []metrics.Metr
 		mt.Reset()
 	}
 	ctx := &layers.Context{RNG: m.rng}
+	p := m.kernelPlan()
+	var inner error
 	err = catch(func() {
 		for i := 0; i < b.Steps(); i++ {
 			xb, yb := b.Batch(i)
-			out := m.inference(ctx, xb)
-			l := losses.Compute(m.loss, yb, out, nil)
-			mean.Add(l.Data.Item(), float64(xb.Dim(0)))
+			var (
+				loss float64
+				pred *tensor.Tensor
+			)
+			if p != nil && xb.DType() == tensor.Float32 {
+				loss, pred = p.evalBatch(xb, yb)
+			} else {
+				out := m.inference(ctx, xb)
+				loss, pred = losses.Compute(m.loss, yb, out, nil).Data.Item(), out.Data
+			}
+			mean.Add(loss, float64(xb.Dim(0)))
 			for _, mt := range ms {
-				if err = mt.Update(yb, out.Data); err != nil {
+				if inner = mt.Update(yb, pred); inner != nil {
 					return
 				}
 			}
 		}
 	})
-	return mean.Result(), err
+	if err != nil {
+		return 0, err
+	}
+	return mean.Result(), inner
+}
+
+// kernelPlan returns the model's kernel plan (nil when some layer has no
+// kernel), creating it on first use.
+func (m *Sequential) kernelPlan() *plan {
+	if m.trainer == nil {
+		m.trainer = newTrainer(m)
+	}
+	return m.trainer.plan
 }
 
 // inference runs the model without recording a graph.
@@ -387,11 +421,17 @@ func (m *Sequential) Predict(x *tensor.Tensor, batchSize int) (*tensor.Tensor, e
 	out := tensor.New(x.DType(), append([]int{n}, m.OutputShape()...)...)
 	per := tensor.NumElements(m.OutputShape())
 	ctx := &layers.Context{RNG: m.rng}
+	p := m.kernelPlan()
+	flat := out.Reshape(n * per)
 	err := catch(func() {
 		for s := 0; s < n; s += batchSize {
 			e := min(s+batchSize, n)
+			if p != nil && x.DType() == tensor.Float32 {
+				flat.Rows(s*per, e*per).CopyFrom(p.predict(x.Rows(s, e)))
+				continue
+			}
 			y := m.inference(ctx, x.Rows(s, e))
-			out.Reshape(n*per).Rows(s*per, e*per).CopyFrom(y.Data)
+			flat.Rows(s*per, e*per).CopyFrom(y.Data)
 		}
 	})
 	return out, err

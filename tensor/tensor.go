@@ -387,3 +387,16 @@ func (t *Tensor) String() string {
 	}
 	return b.String()
 }
+
+// Alias makes t a view of src's storage with the given shape, reusing t's
+// own shape slice: Reshape without allocating, for hot loops that re-view
+// a new batch every step.
+func (t *Tensor) Alias(src *Tensor, shape ...int) {
+	if NumElements(shape) != src.Len() {
+		// A copy, so that shape does not escape and callers' variadic
+		// arguments stay on the stack.
+		shapePanic("Alias", "element counts differ", src.shape, append([]int(nil), shape...))
+	}
+	t.shape = append(t.shape[:0], shape...)
+	t.dtype, t.f32, t.f64 = src.dtype, src.f32, src.f64
+}
