@@ -231,4 +231,3 @@ func (p *plan) evalBatch(x, y *tensor.Tensor) (float64, *tensor.Tensor) {
 func (p *plan) predict(x *tensor.Tensor) *tensor.Tensor {
 	return p.forward(x, false, false)
 }
-
