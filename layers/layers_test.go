@@ -36,7 +36,10 @@ func TestConformance(t *testing.T) {
 		{"dropout", func() layers.Layer { return layers.NewDropout(0.5) }, []int{5}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { layertest.Check(t, c.layer(), c.sample) })
+		t.Run(c.name, func(t *testing.T) {
+			layertest.Check(t, c.layer(), c.sample)
+			layertest.CheckKernel(t, c.layer, c.sample)
+		})
 	}
 }
 
