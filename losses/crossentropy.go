@@ -33,20 +33,28 @@ type BinaryCrossentropy struct {
 	LabelSmoothing float64
 }
 
+// crossentropyArgs reads from_logits and label_smoothing, the arguments
+// the dense cross-entropies share.
+func crossentropyArgs(name string, a spec.Args) (fromLogits bool, smoothing float64, err error) {
+	if err = checkArgs(name, a, "from_logits", "label_smoothing"); err != nil {
+		return
+	}
+	if fromLogits, err = a.Bool("from_logits", false); err != nil {
+		return
+	}
+	if smoothing, err = a.Float("label_smoothing", 0); err != nil {
+		return
+	}
+	if smoothing < 0 || smoothing > 1 {
+		err = fmt.Errorf("%s: label_smoothing must be in [0, 1], got %v", name, smoothing)
+	}
+	return
+}
+
 func newBCE(a spec.Args) (Loss, error) {
-	if err := checkArgs("binary_crossentropy", a, "from_logits", "label_smoothing"); err != nil {
-		return nil, err
-	}
-	fl, err := a.Bool("from_logits", false)
+	fl, ls, err := crossentropyArgs("binary_crossentropy", a)
 	if err != nil {
 		return nil, err
-	}
-	ls, err := a.Float("label_smoothing", 0)
-	if err != nil {
-		return nil, err
-	}
-	if ls < 0 || ls > 1 {
-		return nil, fmt.Errorf("binary_crossentropy: label_smoothing must be in [0, 1], got %v", ls)
 	}
 	return &BinaryCrossentropy{FromLogits: fl, LabelSmoothing: ls}, nil
 }
@@ -83,19 +91,9 @@ type CategoricalCrossentropy struct {
 }
 
 func newCCE(a spec.Args) (Loss, error) {
-	if err := checkArgs("categorical_crossentropy", a, "from_logits", "label_smoothing"); err != nil {
-		return nil, err
-	}
-	fl, err := a.Bool("from_logits", false)
+	fl, ls, err := crossentropyArgs("categorical_crossentropy", a)
 	if err != nil {
 		return nil, err
-	}
-	ls, err := a.Float("label_smoothing", 0)
-	if err != nil {
-		return nil, err
-	}
-	if ls < 0 || ls > 1 {
-		return nil, fmt.Errorf("categorical_crossentropy: label_smoothing must be in [0, 1], got %v", ls)
 	}
 	return &CategoricalCrossentropy{FromLogits: fl, LabelSmoothing: ls}, nil
 }
