@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/deepgo-dev/deepgo/spec"
@@ -14,36 +15,46 @@ type entry struct {
 	build   func(r *spec.Reader) Layer
 }
 
-// registry maps Keras snake_case layer names to constructors. "sigmoid" and
-// "tanh" are deepgo's shorthand for Activation layers, like "relu" and
-// "softmax" which are Keras layers in their own right.
-var registry = []entry{
-	{"flatten", nil, func(*spec.Reader) Layer { return NewFlatten() }},
-	{"dense", []string{"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"}, func(r *spec.Reader) Layer {
-		opts := []DenseOption{WithActivation(r.String("activation", "")),
-			WithKernelInitializer(r.String("kernel_initializer", "glorot_uniform")),
-			WithBiasInitializer(r.String("bias_initializer", "zeros"))}
-		if !r.Bool("use_bias", true) {
-			opts = append(opts, WithoutBias())
-		}
-		return NewDense(r.PositiveInt("units", 0), opts...)
-	}},
-	{"activation", []string{"activation"}, func(r *spec.Reader) Layer { return NewActivation(r.String("activation", "")) }},
-	{"relu", nil, func(*spec.Reader) Layer { return NewReLU() }},
-	{"leaky_relu", []string{"negative_slope"}, func(r *spec.Reader) Layer { return NewLeakyReLU(r.Float("negative_slope", 0.3)) }},
-	{"softmax", []string{"axis"}, func(r *spec.Reader) Layer {
-		l := NewSoftmax()
-		if axis := r.Int("axis", -1); axis != -1 {
-			l.fail("axis: only -1 (the last axis) is supported, got %d", axis)
-		}
-		return l
-	}},
-	{"sigmoid", nil, func(*spec.Reader) Layer { return NewActivation("sigmoid") }},
-	{"tanh", nil, func(*spec.Reader) Layer { return NewActivation("tanh") }},
-	{"dropout", []string{"rate", "seed"}, func(r *spec.Reader) Layer {
-		r.Int("seed", 0) // accepted for Keras compatibility; the model's seed drives masks
-		return NewDropout(r.Float("rate", -1))
-	}},
+// registry maps Keras snake_case layer names to constructors. Each layer
+// file registers its own entries from init (see core.go's), so adding a
+// layer touches only its file; Types sorts the names, so nothing depends on
+// init order.
+var registry []entry
+
+// register adds layer types to the registry.
+func register(es ...entry) { registry = append(registry, es...) }
+
+// "sigmoid" and "tanh" are deepgo's shorthand for Activation layers, like
+// "relu" and "softmax" which are Keras layers in their own right.
+func init() {
+	register(
+		entry{"flatten", nil, func(*spec.Reader) Layer { return NewFlatten() }},
+		entry{"dense", []string{"units", "activation", "use_bias", "kernel_initializer", "bias_initializer"}, func(r *spec.Reader) Layer {
+			opts := []DenseOption{WithActivation(r.String("activation", "")),
+				WithKernelInitializer(r.String("kernel_initializer", "glorot_uniform")),
+				WithBiasInitializer(r.String("bias_initializer", "zeros"))}
+			if !r.Bool("use_bias", true) {
+				opts = append(opts, WithoutBias())
+			}
+			return NewDense(r.PositiveInt("units", 0), opts...)
+		}},
+		entry{"activation", []string{"activation"}, func(r *spec.Reader) Layer { return NewActivation(r.String("activation", "")) }},
+		entry{"relu", nil, func(*spec.Reader) Layer { return NewReLU() }},
+		entry{"leaky_relu", []string{"negative_slope"}, func(r *spec.Reader) Layer { return NewLeakyReLU(r.Float("negative_slope", 0.3)) }},
+		entry{"softmax", []string{"axis"}, func(r *spec.Reader) Layer {
+			l := NewSoftmax()
+			if axis := r.Int("axis", -1); axis != -1 {
+				l.fail("axis: only -1 (the last axis) is supported, got %d", axis)
+			}
+			return l
+		}},
+		entry{"sigmoid", nil, func(*spec.Reader) Layer { return NewActivation("sigmoid") }},
+		entry{"tanh", nil, func(*spec.Reader) Layer { return NewActivation("tanh") }},
+		entry{"dropout", []string{"rate", "seed"}, func(r *spec.Reader) Layer {
+			r.Int("seed", 0) // accepted for Keras compatibility; the model's seed drives masks
+			return NewDropout(r.Float("rate", -1))
+		}},
+	)
 }
 
 // Types lists the layer names FromSpec accepts.
@@ -52,6 +63,7 @@ func Types() []string {
 	for i, e := range registry {
 		out[i] = e.typ
 	}
+	slices.Sort(out)
 	return out
 }
 
