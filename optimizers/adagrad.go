@@ -3,6 +3,8 @@ package optimizers
 import (
 	"fmt"
 	"math"
+
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 )
 
 // Adagrad scales each element's step by the root of its summed squared
@@ -45,7 +47,10 @@ func (o *Adagrad) slotSpecs() []slotSpec {
 	return []slotSpec{{name: "accumulator", init: o.initialAccumulator}}
 }
 
-func (o *Adagrad) update32(s step[float32]) { adagradUpdate(o, s) }
+func (o *Adagrad) update32(s step[float32]) {
+	kernels.AdagradUpdate(s.w, s.g, s.slot(0), kernels.AdagradArgs{Clip: kclip(&s), LR: float32(s.lr), Epsilon: float32(o.epsilon)})
+}
+
 func (o *Adagrad) update64(s step[float64]) { adagradUpdate(o, s) }
 
 func adagradUpdate[T float](o *Adagrad, s step[T]) {

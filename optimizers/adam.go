@@ -3,6 +3,8 @@ package optimizers
 import (
 	"fmt"
 	"math"
+
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 )
 
 // Adam is the Adam optimizer (keras.optimizers.Adam; Kingma and Ba, 2014,
@@ -21,6 +23,7 @@ type Adam struct {
 	base
 	beta1, beta2, epsilon float64
 	amsgrad               bool
+	alpha                 float64 // the current step's alpha, set by prepare
 }
 
 // AdamW is Adam with Keras's decoupled weight decay (keras.optimizers.AdamW;
@@ -85,13 +88,25 @@ func (o *Adam) slotSpecs() []slotSpec {
 	return s
 }
 
-func (o *Adam) update32(s step[float32]) { adamUpdate(o, s) }
+// prepare computes alpha, the bias-corrected step size, once per step.
+func (o *Adam) prepare(lr float64, t int64) {
+	o.alpha = lr * math.Sqrt(1-math.Pow(o.beta2, float64(t))) / (1 - math.Pow(o.beta1, float64(t)))
+}
+
+// update32 runs the vector kernel, except for amsgrad.
+func (o *Adam) update32(s step[float32]) {
+	if o.amsgrad {
+		adamUpdate(o, s)
+		return
+	}
+	kernels.AdamUpdate(s.w, s.g, s.slot(0), s.slot(1), kernels.AdamArgs{Clip: kclip(&s),
+		Alpha: float32(o.alpha), OneMinusBeta1: float32(1 - o.beta1), OneMinusBeta2: float32(1 - o.beta2), Epsilon: float32(o.epsilon)})
+}
+
 func (o *Adam) update64(s step[float64]) { adamUpdate(o, s) }
 
 func adamUpdate[T float](o *Adam, s step[T]) {
-	t := float64(s.t)
-	alpha := T(s.lr * math.Sqrt(1-math.Pow(o.beta2, t)) / (1 - math.Pow(o.beta1, t)))
-	c1, c2, eps := T(1-o.beta1), T(1-o.beta2), T(o.epsilon)
+	alpha, c1, c2, eps := T(o.alpha), T(1-o.beta1), T(1-o.beta2), T(o.epsilon)
 	w, g, m, v := s.w, s.g[:len(s.w)], s.slot(0), s.slot(1)
 	if o.amsgrad {
 		vhat := s.slot(2)

@@ -25,6 +25,7 @@ type base struct {
 	built   bool
 	vars    []varSlots
 	pending []NamedState // slot state given to SetState before Build
+	sweep   sweep        // the chunks Apply updates in parallel (sweep.go)
 }
 
 // varSlots is what the optimizer remembers about one variable.
@@ -171,6 +172,7 @@ func (b *base) Build(vars []Variable) error {
 		}
 	}
 	b.pending = nil
+	b.buildSweep()
 	b.built = true
 	return nil
 }
@@ -205,7 +207,9 @@ func describe(t *tensor.Tensor) string {
 var errNoGradients = errors.New("no gradients provided for any variable")
 
 // Apply clips the gradients, applies weight decay, runs the optimizer's
-// update for every variable with a gradient and counts the step.
+// update for every variable with a gradient and counts the step. The update
+// is one sweep over all the variables' elements, in chunks shared among the
+// cores (sweep.go).
 func (b *base) Apply(vars []Variable) error {
 	if !b.built {
 		if err := b.Build(vars); err != nil {
@@ -222,43 +226,7 @@ func (b *base) Apply(vars []Variable) error {
 	if !have {
 		return fmt.Errorf("%s: %w", b.className, errNoGradients)
 	}
-	lr := b.LearningRate()
-	scale := 1.0
-	if b.globalClipNorm > 0 {
-		var sq float64
-		for i := range vars {
-			if vars[i].Grad != nil {
-				sq += sumSquares(vars[i].Grad)
-			}
-		}
-		norm := math.Sqrt(sq)
-		// Keras's clip_by_global_norm; (norm-norm) turns an infinite norm into NaN.
-		scale = b.globalClipNorm*math.Min(1/norm, 1/b.globalClipNorm) + (norm - norm)
-	}
-	lo, hi := math.Inf(-1), math.Inf(1)
-	if b.clipValue > 0 {
-		lo, hi = -b.clipValue, b.clipValue
-	}
-	t := b.iterations + 1
-	for i := range vars {
-		v, vs := &vars[i], &b.vars[i]
-		if v.Grad == nil {
-			continue
-		}
-		if b.clipNorm > 0 {
-			scale = b.clipNorm / math.Max(math.Sqrt(sumSquares(v.Grad)), b.clipNorm)
-		}
-		if vs.dtype == tensor.Float64 {
-			w := v.Value.Float64s()
-			decay(w, b.weightDecay, lr)
-			b.rule.update64(step[float64]{w: w, g: v.Grad.Float64s(), slots: vs.s64, scale: scale, lo: lo, hi: hi, lr: lr, t: t})
-		} else {
-			w := v.Value.Float32s()
-			decay(w, b.weightDecay, lr)
-			b.rule.update32(step[float32]{w: w, g: v.Grad.Float32s(), slots: vs.s32,
-				scale: float32(scale), lo: float32(lo), hi: float32(hi), lr: lr, t: t})
-		}
-	}
+	b.runSweep(vars, b.LearningRate())
 	b.iterations++
 	return nil
 }
@@ -272,18 +240,4 @@ func decay[T float](w []T, wd, lr float64) {
 	for i := range w {
 		w[i] -= w[i] * f
 	}
-}
-
-func sumSquares(t *tensor.Tensor) float64 {
-	var s float64
-	if t.DType() == tensor.Float64 {
-		for _, x := range t.Float64s() {
-			s += x * x
-		}
-		return s
-	}
-	for _, x := range t.Float32s() {
-		s += float64(x) * float64(x)
-	}
-	return s
 }

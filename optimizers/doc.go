@@ -21,11 +21,19 @@
 // clipping (clipnorm, global_clipnorm, clipvalue), decoupled weight decay,
 // checking that every call passes the same variables, and the slots'
 // storage. An optimizer only names its slots and writes its update, one
-// generic loop that serves float32 and float64 weights alike. One Apply
-// does, in order: clip the gradients, evaluate the learning rate at
-// Iterations(), apply weight decay (w -= lr*weight_decay*w), run the update,
-// and count the step. After the first call, which creates the slots, Apply
-// allocates nothing.
+// generic loop that serves float32 and float64 weights alike, and for
+// float32 a call to the vector kernel of internal/kernels that computes the
+// same arithmetic (Adam, SGD with or without momentum, plain RMSprop,
+// Adagrad). One Apply does, in order: clip the gradients, evaluate the
+// learning rate at Iterations(), apply weight decay (w -= lr*weight_decay*w),
+// run the update, and count the step. After the first call, which creates
+// the slots, Apply allocates nothing.
+//
+// The update is one sweep over the elements of all variables, cut into
+// chunks of 16k elements that the cores share when there are enough of them
+// (sweep.go); each chunk is decayed and updated in one pass, with the
+// clipping fused into the update. The results do not depend on the number
+// of threads.
 //
 // # Gradient descent, stochastic and mini-batch: all SGD
 //

@@ -86,9 +86,11 @@ func WithWeightDecay(wd float64) Option { return func(b *base) { b.weightDecay =
 // float is the element type of a tensor's storage.
 type float interface{ ~float32 | ~float64 }
 
-// step is what an optimizer's update sees for one variable: the weight, the
-// raw gradient with the clipping to apply to it, the slots in the order of
-// slotSpecs, the learning rate and the 1-based step number.
+// step is what an optimizer's update sees for one chunk of a variable (a
+// whole small variable, or one piece of a large one; see sweep.go): the
+// weights, the raw gradient with the clipping to apply to it, the slots in
+// the order of slotSpecs, all over the same elements, the learning rate and
+// the 1-based step number.
 type step[T float] struct {
 	w, g          []T
 	slots         [][]T
@@ -124,7 +126,11 @@ type slotSpec struct {
 }
 
 // rule is the part each optimizer writes: its slots, its update and its
-// own config entries.
+// own config entries. The update is elementwise, so that the base may run it
+// on chunks of a variable, several at once: update32 and update64 must touch
+// only the elements of the step they are given. update32 calls the float32
+// vector kernels of internal/kernels where one fits the rule; update64 and
+// the variants without a kernel run the generic loop.
 type rule interface {
 	slotSpecs() []slotSpec
 	update32(s step[float32])

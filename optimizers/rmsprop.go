@@ -3,6 +3,8 @@ package optimizers
 import (
 	"fmt"
 	"math"
+
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 )
 
 // RMSprop divides the gradient by a running root mean square of recent
@@ -60,7 +62,17 @@ func (o *RMSprop) slotSpecs() []slotSpec {
 	return s
 }
 
-func (o *RMSprop) update32(s step[float32]) { rmspropUpdate(o, s) }
+// update32 runs the vector kernel for plain RMSprop; centered and momentum
+// variants run the generic loop.
+func (o *RMSprop) update32(s step[float32]) {
+	if o.centered || o.momentum > 0 {
+		rmspropUpdate(o, s)
+		return
+	}
+	kernels.RMSpropUpdate(s.w, s.g, s.slot(0), kernels.RMSpropArgs{Clip: kclip(&s),
+		LR: float32(s.lr), Rho: float32(o.rho), OneMinusRho: float32(1 - o.rho), Epsilon: float32(o.epsilon)})
+}
+
 func (o *RMSprop) update64(s step[float64]) { rmspropUpdate(o, s) }
 
 func rmspropUpdate[T float](o *RMSprop, s step[T]) {

@@ -3,6 +3,8 @@ package optimizers
 import (
 	"fmt"
 	"math"
+
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 )
 
 // SGD is gradient descent with optional momentum and Nesterov momentum
@@ -44,7 +46,14 @@ func (o *SGD) slotSpecs() []slotSpec {
 	return []slotSpec{{name: "momentum"}}
 }
 
-func (o *SGD) update32(s step[float32]) { sgdUpdate(o, s) }
+func (o *SGD) update32(s step[float32]) {
+	var m []float32
+	if o.momentum != 0 {
+		m = s.slot(0)
+	}
+	kernels.SGDUpdate(s.w, s.g, m, kernels.SGDArgs{Clip: kclip(&s), LR: float32(s.lr), Momentum: float32(o.momentum), Nesterov: o.nesterov})
+}
+
 func (o *SGD) update64(s step[float64]) { sgdUpdate(o, s) }
 
 func sgdUpdate[T float](o *SGD, s step[T]) {

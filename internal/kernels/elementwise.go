@@ -16,8 +16,19 @@ const (
 )
 
 // Binary computes dst[i] = a[i] op b[i]. The three slices have equal length;
-// dst may alias a or b.
+// dst may alias a or b. For float32, add, sub, mul and div run in assembly
+// when the CPU has AVX2 or AVX-512, with the same results.
 func Binary[T Float](op BinOp, dst, a, b []T) {
+	n := len(dst)
+	a, b = a[:n], b[:n]
+	if d, ok := asF32(dst); ok && binaryF32(f32Fast, op, d, any(a).([]float32), any(b).([]float32)) {
+		return
+	}
+	binaryGo(op, dst, a, b)
+}
+
+// binaryGo is Binary in pure Go: the reference twin of its assembly.
+func binaryGo[T Float](op BinOp, dst, a, b []T) {
 	n := len(dst)
 	a, b = a[:n], b[:n]
 	switch op {
@@ -45,7 +56,19 @@ func Binary[T Float](op BinOp, dst, a, b []T) {
 }
 
 // BinaryScalar computes dst[i] = a[i] op s (or s op a[i] when swap is set).
+// For float32, add, mul and a − s run in assembly when the CPU has AVX2 or
+// AVX-512, with the same results.
 func BinaryScalar[T Float](op BinOp, dst, a []T, s T, swap bool) {
+	a = a[:len(dst)]
+	if d, ok := asF32(dst); ok && binaryScalarF32(f32Fast, op, d, any(a).([]float32), float32(s), swap) {
+		return
+	}
+	binaryScalarGo(op, dst, a, s, swap)
+}
+
+// binaryScalarGo is BinaryScalar in pure Go: the reference twin of its
+// assembly.
+func binaryScalarGo[T Float](op BinOp, dst, a []T, s T, swap bool) {
 	a = a[:len(dst)]
 	if swap {
 		for i := range dst {
@@ -116,7 +139,23 @@ const (
 )
 
 // Unary computes dst[i] = op(a[i]); dst may alias a.
+//
+// For float32 on a CPU with AVX2 or AVX-512, neg, square and relu run in
+// assembly with the same results, and exp, tanh and sigmoid run as the
+// vectorised exp32, tanh32 and sigmoid32 (within 1, 2 and 2 ulp of the
+// correctly rounded value); otherwise they are computed in float64 and
+// rounded.
 func Unary[T Float](op UnOp, dst, a []T) {
+	a = a[:len(dst)]
+	if d, ok := asF32(dst); ok && unaryF32(f32Fast, op, d, any(a).([]float32)) {
+		return
+	}
+	unaryGo(op, dst, a)
+}
+
+// unaryGo is Unary in pure Go: the reference twin of its assembly for the
+// ops that are exact (relu, neg, square).
+func unaryGo[T Float](op UnOp, dst, a []T) {
 	a = a[:len(dst)]
 	switch op {
 	case OpNeg:
@@ -208,6 +247,16 @@ func Softplus(x float64) float64 {
 // LeakyReLU computes dst[i] = a[i] if a[i] > 0 else alpha*a[i].
 func LeakyReLU[T Float](dst, a []T, alpha T) {
 	a = a[:len(dst)]
+	if d, ok := asF32(dst); ok {
+		f32Fast.leakyReLU(d, any(a).([]float32), float32(alpha))
+		return
+	}
+	leakyReLUGo(dst, a, alpha)
+}
+
+// leakyReLUGo computes dst[i] = a[i] if a[i] > 0 else alpha*a[i].
+func leakyReLUGo[T Float](dst, a []T, alpha T) {
+	a = a[:len(dst)]
 	for i := range dst {
 		if a[i] > 0 {
 			dst[i] = a[i]
@@ -217,10 +266,49 @@ func LeakyReLU[T Float](dst, a []T, alpha T) {
 	}
 }
 
-// Axpy computes y[i] += alpha*x[i].
+// Axpy computes y[i] += alpha*x[i]. For float32 the multiply and add may be
+// fused into one rounding (the assembly kernels fuse them).
 func Axpy[T Float](alpha T, x, y []T) {
+	x = x[:len(y)]
+	if yy, ok := asF32(y); ok {
+		f32Fast.axpy(float32(alpha), any(x).([]float32), yy)
+		return
+	}
+	axpyGo(alpha, x, y)
+}
+
+// axpyGo computes y[i] += alpha*x[i].
+func axpyGo[T Float](alpha T, x, y []T) {
 	x = x[:len(y)]
 	for i := range y {
 		y[i] += alpha * x[i]
+	}
+}
+
+// ReLUBackward computes the gradient of ReLU: dx[i] = dy[i] where x[i] > 0,
+// else 0 (also where x[i] is NaN). dx may alias dy or x.
+func ReLUBackward[T Float](dx, dy, x []T) {
+	dy, x = dy[:len(dx)], x[:len(dx)]
+	if d, ok := asF32(dx); ok {
+		f32Fast.reluGrad(d, any(dy).([]float32), any(x).([]float32))
+		return
+	}
+	reluBackwardGo(dx, dy, x)
+}
+
+// ReLUBackwardInPlace turns dy into the gradient of ReLU's input, working
+// from its output y = relu(x): dy[i] = 0 where y[i] <= 0. Since y > 0
+// exactly where x > 0, the pre-activation need not be kept.
+func ReLUBackwardInPlace[T Float](dy, y []T) { ReLUBackward(dy, dy, y) }
+
+// reluBackwardGo computes dx[i] = dy[i] where x[i] > 0, else 0.
+func reluBackwardGo[T Float](dx, dy, x []T) {
+	dy, x = dy[:len(dx)], x[:len(dx)]
+	for i, v := range x {
+		if v > 0 {
+			dx[i] = dy[i]
+		} else {
+			dx[i] = 0
+		}
 	}
 }

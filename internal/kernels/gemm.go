@@ -5,18 +5,6 @@ import (
 	"sync"
 )
 
-// Cache blocking of Gemm, in elements, after Goto and van de Geijn, "Anatomy
-// of High-Performance Matrix Multiplication" (ACM TOMS 34(3), 2008): a kc×nr
-// panel of B stays in L1 while the kernel sweeps an mc×kc block of A held in
-// L2 (128 KiB of float32). The kc×nc block of B is 512 KiB of float32: on a
-// Zen 4 with 1 MiB of L2, nc = 512 ran the 1024³ product at 10.8 GFLOP/s
-// where nc = 2048 gave 7.5–9.6.
-const (
-	gemmKC = 256 // depth of one packed block (shared dimension)
-	gemmMC = 128 // rows of op(A) per packed block; a multiple of goMR
-	gemmNC = 512 // columns of op(B) per packed block; a multiple of goNR
-)
-
 // Gemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
 // op(A) is m×k (A stored k×m when transA), op(B) is k×n (B stored n×k when
 // transB), and lda, ldb, ldc are the row strides. beta == 0 means C is
@@ -29,11 +17,12 @@ const (
 // a slice is too short for its matrix.
 //
 // Gemm packs blocks of op(A) and op(B) into contiguous panels and multiplies
-// them with a register-tiled micro-kernel (kernel4x2). Large products are
-// split over runtime.GOMAXPROCS(0) goroutines by blocks of rows or columns
-// of C. In steady state Gemm does not allocate: packing buffers are reused
-// through a sync.Pool for float32 and float64 (types defined on them get
-// fresh buffers on each call).
+// them with a register-tiled micro-kernel: for float32 an AVX-512 or AVX2
+// assembly kernel when the CPU has one (gemm_amd64.go), otherwise the pure-Go
+// kernel4x2. Large products are split over runtime.GOMAXPROCS(0) goroutines
+// by blocks of rows or columns of C. In steady state Gemm does not allocate:
+// packing buffers are reused through a sync.Pool for float32 and float64
+// (types defined on them get fresh buffers on each call).
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	checkGemm("Gemm", transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
@@ -43,18 +32,28 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 		scaleMatrix(m, n, beta, c, ldc)
 		return
 	}
-	g := gemmArgs[T]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	if threads := gemmThreads(m, n, k); threads > 1 {
-		gemmParallel(&g, threads)
+	g := gemmArgs[T]{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+		a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
+	gemmRun(kernelFor[T](), &g)
+}
+
+// gemmRun computes g with kernel kern, on several goroutines when it is
+// large enough.
+func gemmRun[T Float](kern *gemmKernel[T], g *gemmArgs[T]) {
+	if kern.narrow != nil && g.n <= kern.narrow.nr {
+		kern = kern.narrow
+	}
+	if threads := gemmThreads(kern, g.m, g.n, g.k); threads > 1 {
+		gemmParallel(kern, g, threads)
 		return
 	}
 	s := getScratch[T]()
-	gemmSerial(s, &g)
+	gemmSerial(s, kern, g)
 	putScratch(s)
 }
 
-// gemmArgs holds the arguments of one Gemm call, or of the part of it that
-// one goroutine computes.
+// gemmArgs holds the arguments of one Gemm or GemmBiasAct call, or of the
+// part of it that one goroutine computes.
 type gemmArgs[T Float] struct {
 	transA, transB bool
 	m, n, k        int
@@ -66,13 +65,20 @@ type gemmArgs[T Float] struct {
 	beta           T
 	c              []T
 	ldc            int
+
+	// The epilogue of GemmBiasAct, applied as each tile of C is written in
+	// the last block of k: add bias (per column, nil for none, indexed like
+	// the columns of c), then clamp below at 0 when relu is set.
+	epilogue bool
+	bias     []T
+	relu     bool
 }
 
 // gemmScratch holds the packing buffers of one goroutine, and the state of a
 // parallel call when the goroutine owning it is the one that split the work.
 type gemmScratch[T Float] struct {
 	ap, bp []T // packed block of op(A), packed block of op(B)
-	acc    [goMR * goNR]T
+	ep     tileEpilogue[T]
 	job    gemmJob[T]
 }
 
@@ -123,76 +129,81 @@ func blockSize(total, max, align int) int {
 	return (size + align - 1) / align * align
 }
 
-// gemmSerial computes the whole product g on the calling goroutine: the five
-// loops of Goto's algorithm around the micro-kernel.
-func gemmSerial[T Float](s *gemmScratch[T], g *gemmArgs[T]) {
+// gemmSerial computes the whole product g on the calling goroutine with
+// kernel kern: the five loops of Goto's algorithm around the micro-kernel.
+func gemmSerial[T Float](s *gemmScratch[T], kern *gemmKernel[T], g *gemmArgs[T]) {
 	m, n, k := g.m, g.n, g.k
-	kc := blockSize(k, gemmKC, 1)
-	mc := blockSize(m, gemmMC, goMR)
-	nc := blockSize(n, gemmNC, goNR)
-	s.ap = grow(s.ap, min(mc, roundUp(m, goMR))*kc)
-	s.bp = grow(s.bp, min(nc, roundUp(n, goNR))*kc)
+	mr, nr := kern.mr, kern.nr
+	kc := blockSize(k, kern.kc, 1)
+	mc := blockSize(m, kern.mc, mr)
+	nc := blockSize(n, kern.nc, nr)
+	inPlace := !g.transB && m <= kern.inPlaceBRows
+	s.ap = grow(s.ap, min(mc, roundUp(m, mr))*kc)
+	if !inPlace {
+		s.bp = grow(s.bp, min(nc, roundUp(n, nr))*kc)
+	}
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB(s.bp, g.transB, g.b, g.ldb, pc, jc, kb, nb, goNR)
+			// The B block as the kernel reads it: panel jr starts at
+			// bb[jr*bStep], its rows ldb apart.
+			bb, ldb, bStep := s.bp, nr, kb
+			if inPlace {
+				bb, ldb, bStep = g.b[pc*g.ldb+jc:], g.ldb, 1
+			} else {
+				kern.packB(s.bp, g.transB, g.b, g.ldb, pc, jc, kb, nb, nr)
+			}
 			beta := g.beta
 			if pc > 0 {
 				beta = 1 // later blocks of k accumulate into C
 			}
+			var ep *tileEpilogue[T]
+			if g.epilogue && pc+kb == k {
+				ep = &s.ep
+				ep.bias, ep.relu = nil, g.relu
+				if g.bias != nil {
+					ep.bias = g.bias[jc : jc+nb]
+				}
+			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(s.ap, g.transA, g.a, g.lda, ic, pc, mb, kb, goMR, g.alpha)
-				macroKernel(s, mb, nb, kb, g.c[ic*g.ldc+jc:], g.ldc, beta)
+				kern.packA(s.ap, g.transA, g.a, g.lda, ic, pc, mb, kb, mr, g.alpha)
+				macroKernel(kern, s.ap, mb, nb, kb, bb, ldb, bStep, g.c[ic*g.ldc+jc:], g.ldc, beta, ep)
 			}
+			s.ep = tileEpilogue[T]{} // drop the caller's bias
 		}
 	}
 }
 
-// macroKernel multiplies the packed mb×kb block of op(A) by the packed kb×nb
-// block of op(B) and stores the result into the mb×nb matrix c (row stride
-// ldc) as c = beta*c + product, one micro-tile at a time. The B panel of the
-// outer loop stays in L1 while the inner loop streams the A panels.
-func macroKernel[T Float](s *gemmScratch[T], mb, nb, kb int, c []T, ldc int, beta T) {
-	for jr := 0; jr < nb; jr += goNR {
-		bp := s.bp[jr*kb : (jr+goNR)*kb]
-		cols := min(goNR, nb-jr)
-		for ir := 0; ir < mb; ir += goMR {
-			kernel4x2(kb, s.ap[ir*kb:(ir+goMR)*kb], bp, &s.acc)
-			storeTile(c[ir*ldc+jr:], ldc, min(goMR, mb-ir), cols, &s.acc, beta)
+// macroKernel multiplies the packed mb×kb block ap of op(A) by the kb×nb
+// block of op(B) in b (panel jr at b[jr*bStep], rows ldb apart) and stores
+// the result into the mb×nb matrix c (row stride ldc) as c = beta*c +
+// product, then applies ep when it is not nil, one micro-tile at a time.
+// The A panel of the outer loop (mr×kb, 16 KiB for the AVX-512 kernel at
+// kb = 512) stays in L1 while the inner loop streams the B panels from L2.
+// The other order, which keeps a kb×nr B panel in L1, would need kb ≤ 128
+// for the 32-wide AVX-512 tile, and so four times as many passes over C for
+// each product.
+func macroKernel[T Float](kern *gemmKernel[T], ap []T, mb, nb, kb int, b []T, ldb, bStep int, c []T, ldc int, beta T, ep *tileEpilogue[T]) {
+	mr, nr := kern.mr, kern.nr
+	var bias []T
+	if ep != nil {
+		bias = ep.bias
+	}
+	for ir := 0; ir < mb; ir += mr {
+		a := ap[ir*kb : (ir+mr)*kb]
+		rows := min(mr, mb-ir)
+		for jr := 0; jr < nb; jr += nr {
+			cols := min(nr, nb-jr)
+			if bias != nil {
+				ep.bias = bias[jr : jr+cols]
+			}
+			kern.tile(kb, a, b[jr*bStep:], ldb, c[ir*ldc+jr:], ldc, beta, ep, rows, cols)
 		}
 	}
-}
-
-// storeTile writes the top-left rows×cols corner of the goMR×goNR tile acc
-// into c (row stride ldc) as c = beta*c + acc, overwriting c when beta == 0.
-func storeTile[T Float](c []T, ldc, rows, cols int, acc *[goMR * goNR]T, beta T) {
-	if rows == goMR && cols == goNR && beta == 0 {
-		// Whole tiles of a fresh C, with array copies instead of loops: at
-		// small k this costs as much as the kernel.
-		for i := range goMR {
-			*(*[goNR]T)(c[i*ldc:]) = *(*[goNR]T)(acc[i*goNR:])
-		}
-		return
-	}
-	for i := 0; i < rows; i++ {
-		dst := c[i*ldc : i*ldc+cols]
-		src := acc[i*goNR : i*goNR+cols]
-		switch beta {
-		case 0:
-			for j, v := range src {
-				dst[j] = v
-			}
-		case 1:
-			for j, v := range src {
-				dst[j] += v
-			}
-		default:
-			for j, v := range src {
-				dst[j] = beta*dst[j] + v
-			}
-		}
+	if ep != nil {
+		ep.bias = bias
 	}
 }
 
@@ -216,10 +227,10 @@ func scaleMatrix[T Float](m, n int, beta T, c []T, ldc int) {
 
 func roundUp(x, align int) int { return (x + align - 1) / align * align }
 
-// GemmError reports a Gemm or GemmRef call whose sizes, strides and slice
-// lengths do not fit together.
+// GemmError reports a Gemm, GemmRef, GemmBiasAct or GemmBiasActRef call
+// whose sizes, strides, slice lengths or activation do not fit together.
 type GemmError struct {
-	Op      string // "Gemm" or "GemmRef"
+	Op      string // "Gemm", "GemmRef", "GemmBiasAct" or "GemmBiasActRef"
 	M, N, K int    // the sizes of the call
 	Reason  string // what does not fit, with the values involved
 }

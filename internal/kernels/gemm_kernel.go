@@ -1,10 +1,187 @@
 package kernels
 
-// This file holds the pure-Go GEMM micro-kernel: the innermost loop of Gemm,
-// which multiplies one packed mr×kc panel of A by one packed kc×nr panel of B
-// into an mr×nr register tile. An assembly micro-kernel for a given CPU must
-// compute exactly what kernel4x2 computes (up to rounding order); this
-// function is its reference twin.
+// This file holds the micro-kernel contract of Gemm and its pure-Go kernel.
+// A micro-kernel multiplies one packed mr×kc panel of A by one packed kc×nr
+// panel of B into an mr×nr tile of C held in registers, then writes the tile
+// out. tileRef states the contract in plain Go; the assembly kernels of
+// gemm_amd64.s and the pure-Go tileGo are tested against it.
+
+// gemmKernel is one micro-kernel with its tile size and the cache blocking
+// tuned for it; Gemm's driver is generic over all of them.
+type gemmKernel[T Float] struct {
+	name       string
+	mr, nr     int // rows and columns of the register tile
+	kc, mc, nc int // largest depth, rows of op(A) and columns of op(B) per packed block
+	// workPerThread and hotWorkPerThread are the least m·n·k that a
+	// parallel split gives one goroutine when every worker of the pool is
+	// parked, and when one is spinning, ready at once (see gemmThreads).
+	workPerThread, hotWorkPerThread float64
+	// tile computes one tile with the contract of tileRef, for this mr×nr.
+	tile func(kc int, a, b []T, ldb int, c []T, ldc int, beta T, ep *tileEpilogue[T], rows, cols int)
+	// inPlaceBRows is the most rows of C (per goroutine) for which the
+	// driver hands tile the rows of a non-transposed B in place, ldb apart,
+	// instead of a packed copy; such a kernel loads no column of B past
+	// cols. 0 means never: ldb is then always nr.
+	inPlaceBRows int
+	// packA and packB pack blocks of op(A) and op(B) with the contracts of
+	// the generic packA and packB, for this mr and nr.
+	packA func(dst []T, trans bool, a []T, lda, i0, p0, mb, kb, mr int, alpha T)
+	packB func(dst []T, trans bool, b []T, ldb, p0, j0, kb, nb, nr int)
+	// narrow, when set, is the kernel to use instead for products of at
+	// most narrow.nr columns, whose tiles would be mostly padding here.
+	narrow *gemmKernel[T]
+}
+
+// tileEpilogue is the output stage of GemmBiasAct for one tile: bias holds
+// the tile's columns of the bias vector (nil: no bias) and relu clamps the
+// result below at zero.
+type tileEpilogue[T Float] struct {
+	bias []T
+	relu bool
+}
+
+// tileRef computes the mr×nr product tile t[i][j] = Σ_p a[p*mr+i]·b[p*ldb+j]
+// over p < kc, where a is a packed A panel (kc steps of mr rows) and b a B
+// panel of kc rows, ldb apart (ldb = nr when packed; columns past cols are
+// zero there or not read), and writes its top-left rows×cols corner into c
+// (row stride ldc) as c = beta*c + t, reading c only when beta != 0 so that
+// NaNs in c do not survive beta == 0. When ep is not nil it then adds
+// ep.bias[j] to column j (unless ep.bias is nil) and, when ep.relu is set,
+// replaces every value below zero by zero (NaN stays NaN). Nothing outside
+// the rows×cols corner of c is read or written.
+func tileRef[T Float](mr, nr, kc int, a, b []T, ldb int, c []T, ldc int, beta T, ep *tileEpilogue[T], rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			var t T
+			for p := 0; p < kc; p++ {
+				t += a[p*mr+i] * b[p*ldb+j]
+			}
+			v := t
+			if beta != 0 {
+				v = beta*c[i*ldc+j] + t
+			}
+			if ep != nil {
+				if ep.bias != nil {
+					v += ep.bias[j]
+				}
+				if ep.relu && v < 0 {
+					v = 0
+				}
+			}
+			c[i*ldc+j] = v
+		}
+	}
+}
+
+// goKernel returns the pure-Go micro-kernel for T, and its blocking.
+func goKernel[T Float]() *gemmKernel[T] {
+	return &gemmKernel[T]{
+		name: "go4x2", mr: goMR, nr: goNR,
+		kc: gemmKC, mc: gemmMC, nc: gemmNC,
+		workPerThread:    gemmWorkPerThread,
+		hotWorkPerThread: gemmHotWorkPerThread,
+		tile:             tileGo[T],
+		packA:            packA[T],
+		packB:            packB[T],
+	}
+}
+
+// The pure-Go kernels of float32 and float64, made once: Gemm on types
+// defined on them builds its own (one allocation per call).
+var (
+	goKernel32 = goKernel[float32]()
+	goKernel64 = goKernel[float64]()
+)
+
+// sgemmKernel is the float32 micro-kernel Gemm uses: the first of
+// sgemmKernels, the fastest this CPU runs. Tests set it to force each one.
+var sgemmKernel = sgemmKernels[0]
+
+// sgemmKernels lists the float32 micro-kernels this CPU can run, fastest
+// first; the pure-Go kernel is always last.
+var sgemmKernels = append(asmKernels32(), goKernel32)
+
+// kernelFor returns the micro-kernel Gemm uses for element type T.
+func kernelFor[T Float]() *gemmKernel[T] {
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		return any(sgemmKernel).(*gemmKernel[T])
+	case float64:
+		return any(goKernel64).(*gemmKernel[T])
+	}
+	return goKernel[T]()
+}
+
+// Cache blocking of the pure-Go kernel, in elements, after Goto and van de
+// Geijn, "Anatomy of High-Performance Matrix Multiplication" (ACM TOMS 34(3),
+// 2008): the mc×kc block of A is 128 KiB of float32 and the kc×nc block of B
+// 512 KiB, both within the 1 MiB L2 of a Zen 4 core. With an earlier loop
+// order (a B panel in L1 and A streamed), nc = 512 ran the 1024³ product at
+// 10.8 GFLOP/s where nc = 2048 gave 7.5–9.6; the present order (an A panel
+// in L1, see macroKernel) ran 256³ at the same 11.2 GFLOP/s.
+const (
+	gemmKC = 256 // depth of one packed block (shared dimension)
+	gemmMC = 128 // rows of op(A) per packed block; a multiple of goMR
+	gemmNC = 512 // columns of op(B) per packed block; a multiple of goNR
+)
+
+// tileGo is the pure-Go micro-kernel of Gemm, with the contract of tileRef
+// for a 4×2 tile and a packed B panel (ldb = 2): kernel4x2 computes the
+// tile, storeTile writes it out.
+func tileGo[T Float](kc int, a, b []T, ldb int, c []T, ldc int, beta T, ep *tileEpilogue[T], rows, cols int) {
+	if ldb != goNR {
+		panic("kernels: tileGo needs a packed B panel")
+	}
+	var acc [goMR * goNR]T
+	kernel4x2(kc, a, b, &acc)
+	if rows == goMR && cols == goNR && beta == 0 && ep == nil {
+		// Whole tiles of a fresh C, with array copies instead of loops: at
+		// small k this costs as much as the kernel.
+		for i := range goMR {
+			*(*[goNR]T)(c[i*ldc:]) = *(*[goNR]T)(acc[i*goNR:])
+		}
+		return
+	}
+	storeTile(c, ldc, rows, cols, acc[:], goNR, beta, ep)
+}
+
+// storeTile writes the top-left rows×cols corner of the tile t (row stride
+// ldt) into c (row stride ldc) as c = beta*c + t, overwriting c when
+// beta == 0, then applies ep as tileRef describes.
+func storeTile[T Float](c []T, ldc, rows, cols int, t []T, ldt int, beta T, ep *tileEpilogue[T]) {
+	for i := 0; i < rows; i++ {
+		dst := c[i*ldc : i*ldc+cols]
+		src := t[i*ldt : i*ldt+cols]
+		switch beta {
+		case 0:
+			copy(dst, src)
+		case 1:
+			for j, v := range src {
+				dst[j] += v
+			}
+		default:
+			for j, v := range src {
+				dst[j] = beta*dst[j] + v
+			}
+		}
+		if ep == nil {
+			continue
+		}
+		if ep.bias != nil {
+			for j, v := range ep.bias[:cols] {
+				dst[j] += v
+			}
+		}
+		if ep.relu {
+			for j, v := range dst {
+				if v < 0 {
+					dst[j] = 0
+				}
+			}
+		}
+	}
+}
 
 // The register tile of the pure-Go micro-kernel. 4×2 is the largest tile the
 // Go compiler keeps in the 15 usable XMM registers without spilling: its

@@ -4,26 +4,47 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// gemmWorkPerThread is the least m·n·k that Gemm gives one goroutine, so
-// only products of at least twice this size run in parallel. It is about
-// 60 µs of single-thread work: handing a part to a parked worker takes from a
-// few to tens of µs (the runtime must wake an OS thread), and a helper that
+// gemmWorkPerThread is the least m·n·k that Gemm gives one goroutine with
+// the pure-Go kernel while the workers of the pool are parked, so only
+// products of at least twice this size run in parallel. It is about 60 µs
+// of single-thread work: handing a part to a parked worker takes from a few
+// to tens of µs (the runtime must wake an OS thread), and a helper that
 // starts late only makes the split cost extra packing. Measured on a 2-core
 // AMD EPYC (Zen 4) VM, best of many runs, 1 → 2 goroutines with splitting
 // forced: 64³ 8.3 → 7.5 GFLOP/s (the helper never started in time), 96³
 // 9.3 → 12.5, 128³ 9.9 → 14.4, 256³ 11.0 → 19.5.
 const gemmWorkPerThread = 64 * 64 * 64
 
-// gemmThreads returns how many goroutines Gemm uses for an m×n×k product.
-func gemmThreads(m, n, k int) int {
+// gemmHotWorkPerThread is the same while a worker spins, ready at once.
+// Measured as above with the pure-Go kernel in float32, best of many calls
+// in a row, never split → split at 12³ per goroutine: 24³ 5.8 → 8.5
+// GFLOP/s, 32³ 6.7 → 10.8, 64³ 8.8 → 15.6.
+const gemmHotWorkPerThread = 12 * 12 * 12
+
+// gemmThreads returns how many goroutines Gemm uses for an m×n×k product
+// with kernel kern: the product must give each at least
+// kern.hotWorkPerThread multiply-adds if a worker of the pool is spinning,
+// or kern.workPerThread if all are parked.
+func gemmThreads[T Float](kern *gemmKernel[T], m, n, k int) int {
 	procs := runtime.GOMAXPROCS(0)
 	if procs <= 1 {
 		return 1
 	}
 	work := float64(m) * float64(n) * float64(k) // float: m·n·k may overflow int
-	return int(max(1, min(float64(procs), work/gemmWorkPerThread)))
+	per := kern.workPerThread
+	if work >= 2*kern.hotWorkPerThread && work < 2*per {
+		if !workerSpinning() {
+			// Not worth waking a worker for, but the next product of a
+			// training step, a few microseconds away, will find it spinning.
+			wakeWorker()
+			return 1
+		}
+		per = kern.hotWorkPerThread
+	}
+	return int(max(1, min(float64(procs), work/per)))
 }
 
 // gemmJob is one Gemm call split into parts: blocks of rows of C (byRows) or
@@ -34,71 +55,109 @@ func gemmThreads(m, n, k int) int {
 // scratch, which goes back to its pool when the caller and every helper it
 // was handed to have let go of it (refs).
 type gemmJob[T Float] struct {
+	kern    *gemmKernel[T]
 	args    gemmArgs[T]
 	byRows  bool
-	chunk   int // rows or columns per part; a multiple of goMR or goNR
+	dim     int // the rows or columns of C to split
+	align   int // part boundaries are multiples of this: the kernel's mr or nr
 	parts   int
-	next    atomic.Int64  // the next part to claim
-	pending atomic.Int64  // parts not yet finished
-	refs    atomic.Int64  // goroutines still holding the job
-	done    chan struct{} // the finisher of the last part signals the caller here
+	next    atomic.Int64 // the next part to claim
+	pending atomic.Int64 // parts not yet finished
+	refs    atomic.Int64 // goroutines still holding the job
 	owner   *gemmScratch[T]
+	handle  jobHandle // what the pool's workers receive, pointing back here
 }
 
-// gemmTask is a gemmJob of any element type, as sent to the worker pool.
+// bound returns where part i starts (and part i-1 ends): i/parts of the way
+// through dim, rounded to the nearest multiple of align, so that parts
+// differ by at most one tile (784 columns in tiles of 32 split as 384 and
+// 400, not 416 and 368).
+func (j *gemmJob[T]) bound(i int) int {
+	if i >= j.parts {
+		return j.dim
+	}
+	return min(j.dim, (i*j.dim/j.parts+j.align/2)/j.align*j.align)
+}
+
+// gemmTask is a gemmJob of any element type, as handed to the worker pool.
 type gemmTask interface {
 	help() // compute parts until none is left, then let go of the job
 }
 
-// gemmParallel computes g with up to threads goroutines: the caller and
-// threads-1 workers of the pool. Only idle workers are asked to help; when
-// none is idle (another Gemm call is using them) the caller computes more of
-// the parts itself.
-func gemmParallel[T Float](g *gemmArgs[T], threads int) {
+// jobHandle wraps a gemmTask so that it can sit in an atomic pointer.
+type jobHandle struct{ task gemmTask }
+
+// gemmParallel computes g with kernel kern on up to threads goroutines: the
+// caller and threads-1 workers of the pool. Only idle workers are asked to
+// help, spinning ones first; when none is idle (another Gemm call is using
+// them) the caller computes more of the parts itself.
+func gemmParallel[T Float](kern *gemmKernel[T], g *gemmArgs[T], threads int) {
 	s := getScratch[T]()
 	j := &s.job
 	j.owner = s
-	if j.done == nil {
-		j.done = make(chan struct{}, 1)
-	}
+	j.handle.task = j
+	j.kern = kern
 	j.args = *g
 	// Splitting the rows of C makes every part pack all of op(B) (k·n) and its
 	// share of op(A); splitting the columns makes every part pack all of op(A).
 	// Pick the split that packs less.
 	j.byRows = g.n <= g.m
-	dim, align := g.n, goNR
+	j.dim, j.align = g.n, kern.nr
 	if j.byRows {
-		dim, align = g.m, goMR
+		j.dim, j.align = g.m, kern.mr
 	}
-	j.chunk = roundUp((dim+threads-1)/threads, align)
-	j.parts = (dim + j.chunk - 1) / j.chunk
+	j.parts = threads
 	j.next.Store(0)
 	j.pending.Store(int64(j.parts))
 	j.refs.Store(1)
 
-	// One worker more than the helpers needed: a worker handed the previous
-	// job may not have run yet (the caller finished all its parts first) and
-	// is then not idle when this job is offered.
 	startWorkers(j.parts)
-	for range j.parts - 1 {
+	pool := *workers.Load()
+	offers := j.parts - 1
+	// Spinning workers first: they start within a microsecond, where waking
+	// a parked one takes tens of microseconds.
+	for _, w := range pool {
+		if offers > 0 && w.spinning.Load() {
+			j.refs.Add(1)
+			if w.slot.CompareAndSwap(nil, &j.handle) {
+				offers--
+			} else {
+				j.refs.Add(-1)
+			}
+		}
+	}
+offerParked:
+	for ; offers > 0; offers-- {
 		j.refs.Add(1)
 		select {
 		case workQueue <- gemmTask(j):
-		default: // no idle worker
+		default: // no parked worker either
+			j.refs.Add(-1)
+			break offerParked
+		}
+	}
+	j.runParts()
+	// Take back the offers no worker picked up, so that the job can be
+	// recycled without a worker finding it later.
+	for _, w := range pool {
+		if w.slot.CompareAndSwap(&j.handle, nil) {
 			j.refs.Add(-1)
 		}
 	}
-	if !j.runParts() {
-		<-j.done
+	// Wait for the parts that helpers are computing. They are running, so
+	// spinning is short; yielding lets them have this P if they need it.
+	for i := 0; j.pending.Load() != 0; i++ {
+		if i%64 == 63 {
+			runtime.Gosched()
+		}
 	}
 	j.args = gemmArgs[T]{} // drop the caller's slices
+	j.kern = nil
 	j.release()
 }
 
 func (j *gemmJob[T]) help() {
-	if j.runParts() {
-		j.done <- struct{}{}
-	}
+	j.runParts()
 	j.release()
 }
 
@@ -109,18 +168,20 @@ func (j *gemmJob[T]) release() {
 	}
 }
 
-// runParts computes parts until none is left to claim, and reports whether
-// it finished the last part of the job.
-func (j *gemmJob[T]) runParts() (finishedLast bool) {
+// runParts computes parts until none is left to claim.
+func (j *gemmJob[T]) runParts() {
 	for {
 		part := int(j.next.Add(1) - 1)
 		if part >= j.parts {
-			return finishedLast
+			return
+		}
+		lo, hi := j.bound(part), j.bound(part+1)
+		if hi <= lo { // fewer tiles than parts
+			j.pending.Add(-1)
+			continue
 		}
 		g := j.args
-		lo := part * j.chunk
 		if j.byRows {
-			hi := min(g.m, lo+j.chunk)
 			if g.transA {
 				g.a = g.a[lo:]
 			} else {
@@ -129,43 +190,118 @@ func (j *gemmJob[T]) runParts() (finishedLast bool) {
 			g.c = g.c[lo*g.ldc:]
 			g.m = hi - lo
 		} else {
-			hi := min(g.n, lo+j.chunk)
 			if g.transB {
 				g.b = g.b[lo*g.ldb:]
 			} else {
 				g.b = g.b[lo:]
 			}
 			g.c = g.c[lo:]
+			if g.bias != nil {
+				g.bias = g.bias[lo:hi]
+			}
 			g.n = hi - lo
 		}
 		s := getScratch[T]()
-		gemmSerial(s, &g)
+		gemmSerial(s, j.kern, &g)
 		putScratch(s)
-		finishedLast = j.pending.Add(-1) == 0
+		j.pending.Add(-1)
 	}
 }
 
-// The worker pool: goroutines started on first need, kept for the life of the
-// process, each waiting on workQueue for a job to help with.
+// The worker pool: goroutines started on first need and kept for the life
+// of the process. After each job a worker spins for workerSpin, polling its
+// slot, so that the next Gemm of a training step (a few microseconds later)
+// reaches it at once; then it parks on workQueue. OpenMP runtimes do the
+// same (libgomp spins for about 300,000 iterations by default).
 var (
-	workQueue   = make(chan gemmTask)
-	workersMu   sync.Mutex
-	workerCount atomic.Int64
+	workQueue = make(chan gemmTask)
+	workersMu sync.Mutex
+	workers   atomic.Pointer[[]*worker] // append-only, under workersMu
 )
+
+// workerSpin is how long an idle worker stays ready before it parks. A
+// training step of the course MLP runs a Gemm every 10–100 µs; 200 µs covers
+// the gaps without burning a core for long once the work stops.
+const workerSpin = 200 * time.Microsecond
+
+func init() { workers.Store(new([]*worker)) }
+
+// worker is one goroutine of the pool.
+type worker struct {
+	slot     atomic.Pointer[jobHandle] // a job offered to this worker while it spins
+	spinning atomic.Bool               // polling slot, not computing or parked
+	_        [64]byte                  // keep workers on separate cache lines
+}
+
+func (w *worker) run() {
+	for {
+		w.spinning.Store(true)
+		deadline := time.Now().Add(workerSpin)
+		for i := 1; ; i++ {
+			if w.slot.Load() != nil {
+				if h := w.slot.Swap(nil); h != nil {
+					w.spinning.Store(false)
+					h.task.help()
+					w.spinning.Store(true)
+					deadline = time.Now().Add(workerSpin)
+				}
+			}
+			if i%256 == 0 {
+				if time.Now().After(deadline) {
+					break
+				}
+				runtime.Gosched() // let other goroutines have this P
+			}
+		}
+		w.spinning.Store(false)
+		// A job may have been offered after the last look.
+		if h := w.slot.Swap(nil); h != nil {
+			h.task.help()
+			continue
+		}
+		(<-workQueue).help()
+	}
+}
+
+// wakeWorker gets a parked worker of the pool spinning, if there is one,
+// without giving it work.
+func wakeWorker() {
+	startWorkers(1)
+	select {
+	case workQueue <- noTask{}:
+	default: // none parked
+	}
+}
+
+// noTask is the gemmTask that wakeWorker hands out: there is nothing to help
+// with.
+type noTask struct{}
+
+func (noTask) help() {}
+
+// workerSpinning reports whether a worker of the pool is spinning, so that
+// a job handed to it starts at once.
+func workerSpinning() bool {
+	for _, w := range *workers.Load() {
+		if w.spinning.Load() {
+			return true
+		}
+	}
+	return false
+}
 
 // startWorkers makes sure at least n workers exist.
 func startWorkers(n int) {
-	if workerCount.Load() >= int64(n) {
+	if len(*workers.Load()) >= n {
 		return
 	}
 	workersMu.Lock()
-	for workerCount.Load() < int64(n) {
-		go func() {
-			for t := range workQueue {
-				t.help()
-			}
-		}()
-		workerCount.Add(1)
+	pool := *workers.Load()
+	for len(pool) < n {
+		w := new(worker)
+		pool = append(pool, w)
+		go w.run()
 	}
+	workers.Store(&pool)
 	workersMu.Unlock()
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -14,35 +16,37 @@ import (
 // TestProbe prints the GFLOP/s of Gemm with 1 and 2 goroutines, taking the
 // best of many short timed batches so that the numbers hold on a machine
 // shared with other work, where BenchmarkGemm's averages swing by 2×. Run
-// with: go test -tags probe -run Probe -v [PROBE=regexp of shape names].
+// with: go test -tags probe -run Probe -v [PROBE=regexp of shape names]
+// [PROCS=comma-separated GOMAXPROCS settings, default 1,2].
 func TestProbe(t *testing.T) {
+	procsList := []int{1, 2}
+	if env := os.Getenv("PROCS"); env != "" {
+		procsList = nil
+		for _, f := range strings.Split(env, ",") {
+			p, err := strconv.Atoi(f)
+			if err != nil || p < 1 {
+				t.Fatalf("PROCS: got %q, want a list of positive integers", env)
+			}
+			procsList = append(procsList, p)
+		}
+	}
 	shapes := []gemmShape{}
 	for _, n := range []int{16, 32, 48, 64, 96, 128, 256, 512, 1024} {
 		shapes = append(shapes, gemmShape{name: fmt.Sprint(n), m: n, n: n, k: n})
 	}
-	shapes = append(shapes,
-		gemmShape{"mlp1-fwd-128x784x256", false, false, 128, 256, 784},
-		gemmShape{"mlp1-dW-784x128x256", true, false, 784, 256, 128},
-		gemmShape{"mlp1-dX-128x256x784", false, true, 128, 784, 256},
-		gemmShape{"mlp2-fwd-128x256x128", false, false, 128, 128, 256},
-		gemmShape{"mlp2-dW-256x128x128", true, false, 256, 128, 128},
-		gemmShape{"mlp2-dX-128x128x256", false, true, 128, 256, 128},
-		gemmShape{"mlp3-fwd-128x128x10", false, false, 128, 10, 128},
-		gemmShape{"mlp3-dW-128x128x10", true, false, 128, 10, 128},
-		gemmShape{"mlp3-dX-128x10x128", false, true, 128, 128, 10},
-	)
+	shapes = append(shapes, mlpShapes()...)
 	re := regexp.MustCompile(os.Getenv("PROBE"))
 	for _, s := range shapes {
 		if !re.MatchString(s.name) {
 			continue
 		}
 		line := fmt.Sprintf("%-24s", s.name)
-		for _, procs := range []int{1, 2} {
+		for _, procs := range procsList {
 			old := runtime.GOMAXPROCS(procs)
 			line += fmt.Sprintf(" %6.2f", probe(s, Gemm[float32]))
 			runtime.GOMAXPROCS(old)
 		}
-		if s.m == 256 && s.n == 256 {
+		if s.m == 256 && s.n == 256 && os.Getenv("PROCS") == "" {
 			line += fmt.Sprintf("  f64 %6.2f naive %6.2f", probe(s, Gemm[float64]), probe(s, GemmRef[float32]))
 		}
 		fmt.Println(line)
@@ -50,6 +54,12 @@ func TestProbe(t *testing.T) {
 }
 
 func probe[T Float](s gemmShape, f func(bool, bool, int, int, int, T, []T, int, []T, int, T, []T, int)) float64 {
+	return probeFor(s, f, 400*time.Millisecond)
+}
+
+// probeFor returns the best GFLOP/s of f on shape s over batches of about
+// 0.3 ms run for at least d (and at least 5 batches).
+func probeFor[T Float](s gemmShape, f func(bool, bool, int, int, int, T, []T, int, []T, int, T, []T, int), d time.Duration) float64 {
 	a := make([]T, s.m*s.k)
 	bm := make([]T, s.k*s.n)
 	c := make([]T, s.m*s.n)
@@ -69,7 +79,7 @@ func probe[T Float](s gemmShape, f func(bool, bool, int, int, int, T, []T, int, 
 	flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 	reps := max(1, int(2e6/flops)) // about 0.3 ms per timed batch
 	best := time.Hour
-	deadline := time.Now().Add(400 * time.Millisecond)
+	deadline := time.Now().Add(d)
 	for r := 0; r < 5 || time.Now().Before(deadline); r++ {
 		t0 := time.Now()
 		for range reps {

@@ -137,18 +137,7 @@ func checkGemmCase[T Float](t *testing.T, tc gemmCase, rng *rand.Rand) {
 	Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, alpha, a.data, a.ld, b.data, b.ld, beta, c.data, c.ld)
 	GemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, alpha, a.data, a.ld, b.data, b.ld, beta, want.data, want.ld)
 
-	opA := func(i, p int) T {
-		if tc.transA {
-			return a.at(p, i)
-		}
-		return a.at(i, p)
-	}
-	opB := func(p, j int) T {
-		if tc.transB {
-			return b.at(j, p)
-		}
-		return b.at(p, j)
-	}
+	absA, absB := absOp(a, tc.transA, tc.m, tc.k), absOp(b, tc.transB, tc.k, tc.n)
 	bad := 0
 	for i := 0; i < tc.m; i++ {
 		for j := 0; j < tc.n; j++ {
@@ -156,8 +145,8 @@ func checkGemmCase[T Float](t *testing.T, tc gemmCase, rng *rand.Rand) {
 			// error (Higham, Accuracy and Stability of Numerical Algorithms,
 			// §3.1); allow twice that, for the two of them.
 			var mag float64
-			for p := 0; p < tc.k; p++ {
-				mag += math.Abs(float64(opA(i, p)) * float64(opB(p, j)))
+			for p, x := range absA[i*tc.k : i*tc.k+tc.k] {
+				mag += x * absB[p*tc.n+j]
 			}
 			mag *= math.Abs(tc.alpha)
 			if tc.beta != 0 && tc.alpha != 0 {
@@ -192,6 +181,22 @@ func checkGemmCase[T Float](t *testing.T, tc gemmCase, rng *rand.Rand) {
 	want.checkGuards(t, tc.String()+": GemmRef C")
 }
 
+// absOp returns |op(X)| as a dense rows×cols float64 matrix, where op(X)
+// is x, or x transposed when trans is set.
+func absOp[T Float](x *guarded[T], trans bool, rows, cols int) []float64 {
+	out := make([]float64, rows*cols)
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			if trans {
+				out[i*cols+j] = math.Abs(float64(x.at(j, i)))
+			} else {
+				out[i*cols+j] = math.Abs(float64(x.at(i, j)))
+			}
+		}
+	}
+	return out
+}
+
 // gemmCases returns every transpose combination for each size, with alpha,
 // beta and the stride padding cycling through their interesting values.
 func gemmCases(sizes [][3]int) []gemmCase {
@@ -221,11 +226,15 @@ func testGemmSmall[T Float](t *testing.T) {
 	for _, m := range dims {
 		for _, n := range dims {
 			for _, k := range dims {
-				// Keep the run short: all sizes up to 9, a sample above.
+				// Keep the run short: all sizes up to 9, a sample above;
+				// a third of those under the race detector, 10× slower.
 				if m > 9 || n > 9 || k > 9 {
 					if (m+2*n+3*k)%5 != 0 {
 						continue
 					}
+				}
+				if raceEnabled && (m+n+k)%3 != 0 {
+					continue
 				}
 				sizes = append(sizes, [3]int{m, n, k})
 			}
@@ -237,47 +246,124 @@ func testGemmSmall[T Float](t *testing.T) {
 	}
 }
 
-func TestGemmSmallFloat32(t *testing.T) { testGemmSmall[float32](t) }
+// forEachKernel32 runs f as a subtest once for each float32 micro-kernel
+// this CPU runs (the assembly ones and the pure-Go one), with sgemmKernel
+// set to it. With small set, the kernel's cache blocks shrink to a few tiles
+// (kc = 5, mc = 2·mr, nc = 2·nr), its parallel threshold to 500 and the
+// rows up to which it reads B in place (if it can) to 16, and GOMAXPROCS is
+// 3, so that products of a few dozen rows cross every block edge, split over
+// goroutines (some parts empty) and take both ways of reading B.
+func forEachKernel32(t *testing.T, small bool, f func(t *testing.T)) {
+	t.Helper()
+	if small {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	}
+	for _, k := range sgemmKernels {
+		kern := *k
+		kern.narrow = nil // test this kernel on narrow products too
+		if small {
+			kern.kc, kern.mc, kern.nc = 5, 2*kern.mr, 2*kern.nr
+			kern.workPerThread, kern.hotWorkPerThread = 500, 500
+			kern.inPlaceBRows = min(kern.inPlaceBRows, 16)
+		}
+		t.Run(kern.name, func(t *testing.T) {
+			defer func(old *gemmKernel[float32]) { sgemmKernel = old }(sgemmKernel)
+			sgemmKernel = &kern
+			f(t)
+		})
+	}
+}
+
+func TestGemmSmallFloat32(t *testing.T) {
+	forEachKernel32(t, true, testGemmSmall[float32])
+}
+
 func TestGemmSmallFloat64(t *testing.T) { testGemmSmall[float64](t) }
+
+// TestGemmTileEdges runs each float32 kernel with its own cache blocking on
+// sizes one below, at and one above a whole number of tiles, and at depths
+// on both sides of the 4× unrolled k loop of the assembly kernels.
+func TestGemmTileEdges(t *testing.T) {
+	forEachKernel32(t, false, func(t *testing.T) {
+		mr, nr := sgemmKernel.mr, sgemmKernel.nr
+		var sizes [][3]int
+		for _, m := range []int{mr - 1, mr, mr + 1, 2*mr + 1} {
+			for _, n := range []int{nr - 1, nr, nr + 1, 2*nr + 3} {
+				for _, k := range []int{1, 4, 7} {
+					sizes = append(sizes, [3]int{max(m, 1), max(n, 1), k})
+				}
+			}
+		}
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, tc := range gemmCases(sizes) {
+			checkGemmCase[float32](t, tc, rng)
+		}
+	})
+}
 
 // TestGemmAlphaBeta runs every combination of alpha and beta in {0, 1, other}
 // for each transpose combination at a size with partial tiles.
 func TestGemmAlphaBeta(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, alpha := range []float64{0, 1, 1.5} {
-		for _, beta := range []float64{0, 1, -0.25} {
-			for tr := 0; tr < 4; tr++ {
-				tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: 11, n: 7, k: 19, alpha: alpha, beta: beta, extra: 2}
-				checkGemmCase[float32](t, tc, rng)
-				checkGemmCase[float64](t, tc, rng)
+	cases := func() []gemmCase {
+		var cases []gemmCase
+		for _, alpha := range []float64{0, 1, 1.5} {
+			for _, beta := range []float64{0, 1, -0.25} {
+				for tr := 0; tr < 4; tr++ {
+					cases = append(cases, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: 11, n: 37, k: 19, alpha: alpha, beta: beta, extra: 2})
+				}
 			}
 		}
+		return cases
+	}
+	forEachKernel32(t, true, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for _, tc := range cases() {
+			checkGemmCase[float32](t, tc, rng)
+		}
+	})
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, tc := range cases() {
+		checkGemmCase[float64](t, tc, rng)
 	}
 }
 
-// TestGemmLarge covers the cache blocking: k past gemmKC (256) so that C
-// accumulates over k blocks, m past gemmMC (128), n past gemmNC (2048), and
-// sizes large enough for the parallel split, with 1, 2 and 3 goroutines.
+// TestGemmLarge covers each kernel's own cache blocking: k past kc so that C
+// accumulates over k blocks, m past mc, n past nc, and sizes large enough for
+// the parallel split by rows and by columns, with 1, 2 and 3 goroutines for
+// the kernel Gemm uses and 2 for the others (2 only, and fewer sizes, with
+// -short or the race detector).
 func TestGemmLarge(t *testing.T) {
-	sizes := [][3]int{
-		{129, 67, 300},  // m > gemmMC, two k blocks
-		{100, 101, 257}, // k = gemmKC+1
-		{261, 35, 40},   // three m blocks, parallel by rows
-		{35, 259, 40},   // parallel by columns
-		{3, 2100, 5},    // n > gemmNC
-		{128, 10, 128},  // the MLP's last layer
-	}
-	for _, procs := range []int{1, 2, 3} {
-		t.Run(fmt.Sprintf("procs=%d", procs), func(t *testing.T) {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-			rng := rand.New(rand.NewPCG(5, uint64(procs)))
-			for _, tc := range gemmCases(sizes) {
-				checkGemmCase[float32](t, tc, rng)
-			}
-			for _, tc := range gemmCases(sizes[:2]) {
-				checkGemmCase[float64](t, tc, rng)
-			}
-		})
+	forEachKernel32(t, false, func(t *testing.T) {
+		kern := sgemmKernel
+		sizes := [][3]int{
+			{kern.mc + 1, kern.nr + 1, kern.kc + 1}, // two blocks of m and of k
+			{261, 35, 40},                           // parallel by rows
+			{35, 259, 40},                           // parallel by columns
+			{3, kern.nc + kern.nr + 1, 5},           // two blocks of n
+			{128, 10, 128},                          // the MLP's last layer
+		}
+		first := kern.name == sgemmKernels[0].name
+		if raceEnabled && !first {
+			sizes = sizes[1:] // 10× slower: the deep product for Gemm's own kernel only
+		}
+		procs := []int{2}
+		if first && !testing.Short() && !raceEnabled {
+			procs = []int{1, 2, 3}
+		}
+		for _, p := range procs {
+			t.Run(fmt.Sprintf("procs=%d", p), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+				rng := rand.New(rand.NewPCG(5, uint64(p)))
+				for _, tc := range gemmCases(sizes) {
+					checkGemmCase[float32](t, tc, rng)
+				}
+			})
+		}
+	})
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	rng := rand.New(rand.NewPCG(6, 7))
+	for _, tc := range gemmCases([][3]int{{gemmMC + 1, 67, gemmKC + 1}, {100, 101, 40}}) {
+		checkGemmCase[float64](t, tc, rng)
 	}
 }
 
@@ -371,13 +457,14 @@ func TestGemmPanics(t *testing.T) {
 }
 
 // TestGemmAllocs checks that Gemm does not allocate in steady state, for a
-// serial and a parallel product, in float32 and float64.
+// serial product, one that is split only while a worker spins (and
+// otherwise wakes one) and one always split, in float32 and float64.
 func TestGemmAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	for _, s := range [][3]int{{8, 8, 8}, {128, 128, 128}} {
+	for _, s := range [][3]int{{8, 8, 8}, {32, 32, 32}, {128, 128, 128}} {
 		m, n, k := s[0], s[1], s[2]
 		a32, b32, c32 := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 		a64, b64, c64 := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
@@ -401,6 +488,16 @@ func FuzzGemm(f *testing.F) {
 			alpha: []float64{1, 0, -1.5}[seed%3], beta: []float64{0, 1, 0.5}[(seed/3)%3],
 			extra: int(extra % 4),
 		}
+		// Each float32 kernel in turn, with small cache blocks on odd seeds.
+		kern := *sgemmKernels[int(seed/9)%len(sgemmKernels)]
+		kern.narrow = nil
+		if seed%2 == 1 {
+			kern.kc, kern.mc, kern.nc = 7, 2*kern.mr, 2*kern.nr
+			kern.workPerThread, kern.hotWorkPerThread = 500, 500
+			kern.inPlaceBRows = min(kern.inPlaceBRows, 16)
+		}
+		defer func(old *gemmKernel[float32]) { sgemmKernel = old }(sgemmKernel)
+		sgemmKernel = &kern
 		checkGemmCase[float32](t, tc, rand.New(rand.NewPCG(seed, 9)))
 	})
 }
