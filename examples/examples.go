@@ -30,6 +30,13 @@ var All = []Example{
 		Train:       "mnist:train",
 		Test:        "mnist:test",
 	},
+	{
+		Name:        "mnist-cnn",
+		Description: "Keras's simple MNIST convnet: Conv2D 32 → MaxPooling2D → Conv2D 64 → MaxPooling2D → Flatten → Dropout 0.5 → Dense 10 softmax; Adam; 3 epochs",
+		SpecFile:    "specs/mnist-cnn.yaml",
+		Train:       "mnist:train",
+		Test:        "mnist:test",
+	},
 }
 
 // Get returns the example called name.

@@ -63,6 +63,7 @@ func (m *Sequential) Fit(x, y *tensor.Tensor, opt FitOptions) (*callbacks.Histor
 	if opt.InitialEpoch < 0 || opt.InitialEpoch > opt.Epochs {
 		return nil, fmt.Errorf("fit: initial_epoch %d is outside [0, epochs=%d]", opt.InitialEpoch, opt.Epochs)
 	}
+	x = m.withChannel(x)
 	train := &data.Dataset{X: x, Y: y, Source: "training data"}
 	if err := m.checkData(train); err != nil {
 		return nil, err
@@ -74,6 +75,11 @@ func (m *Sequential) Fit(x, y *tensor.Tensor, opt FitOptions) (*callbacks.Histor
 		if err != nil {
 			return nil, fmt.Errorf("fit: %w", err)
 		}
+	}
+	if val != nil && val.X != nil {
+		v := *val
+		v.X = m.withChannel(v.X)
+		val = &v
 	}
 	if val != nil {
 		if err := m.checkData(val); err != nil {
@@ -322,7 +328,7 @@ func (m *Sequential) Evaluate(x, y *tensor.Tensor, batchSize int) (*callbacks.Lo
 	if !m.compiled {
 		return nil, errors.New("evaluate: compile the model first")
 	}
-	ds := &data.Dataset{X: x, Y: y, Source: "evaluation data"}
+	ds := &data.Dataset{X: m.withChannel(x), Y: y, Source: "evaluation data"}
 	if err := m.checkData(ds); err != nil {
 		return nil, err
 	}
@@ -411,6 +417,7 @@ func (m *Sequential) Predict(x *tensor.Tensor, batchSize int) (*tensor.Tensor, e
 	if err := m.Build(); err != nil {
 		return nil, err
 	}
+	x = m.withChannel(x)
 	if err := m.checkInput(x.Shape()); err != nil {
 		return nil, err
 	}
@@ -466,6 +473,7 @@ func (m *Sequential) TrainOnBatch(x, y *tensor.Tensor) (float64, error) {
 	if !m.compiled {
 		return 0, errors.New("train_on_batch: compile the model first")
 	}
+	x = m.withChannel(x)
 	if m.trainer == nil {
 		if err := m.checkData(&data.Dataset{X: x, Y: y, Source: "batch"}); err != nil {
 			return 0, err

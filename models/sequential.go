@@ -244,6 +244,7 @@ func (m *Sequential) Call(x *tensor.Tensor, training bool) (*autograd.Value, err
 	if err := m.Build(); err != nil {
 		return nil, err
 	}
+	x = m.withChannel(x)
 	if err := m.checkInput(x.Shape()); err != nil {
 		return nil, err
 	}
@@ -252,6 +253,21 @@ func (m *Sequential) Call(x *tensor.Tensor, training bool) (*autograd.Value, err
 		out = m.forward(&layers.Context{Training: training, RNG: m.rng}, autograd.Const(x))
 	})
 	return out, err
+}
+
+// withChannel returns x viewed with a trailing channel axis of 1 when the
+// model's input has one and x lacks it — MNIST images (n, 28, 28) for an
+// input of (28, 28, 1) — the np.expand_dims(x, -1) every Keras convnet
+// example starts with. Other inputs are returned unchanged.
+func (m *Sequential) withChannel(x *tensor.Tensor) *tensor.Tensor {
+	in := m.input
+	if x == nil || len(in) < 2 || in[len(in)-1] != 1 || x.Rank() != len(in) {
+		return x
+	}
+	if !tensor.SameShape(x.Shape()[1:], in[:len(in)-1]) {
+		return x
+	}
+	return x.Reshape(append(slices.Clone(x.Shape()), 1)...)
 }
 
 func (m *Sequential) checkInput(shape []int) error {

@@ -1,0 +1,36 @@
+package examples_test
+
+import (
+	"testing"
+
+	"github.com/deepgo-dev/deepgo/examples"
+	"github.com/deepgo-dev/deepgo/models"
+	"github.com/deepgo-dev/deepgo/spec"
+)
+
+// TestExamplesBuild parses and builds every built-in example and checks
+// its parameter count against Keras's summary of the same model.
+func TestExamplesBuild(t *testing.T) {
+	want := map[string]int{
+		"mnist-mlp": 235146, // 200,960 + 32,896 + 1,290 (issue 2)
+		"mnist-cnn": 34826,  // Keras's simple MNIST convnet summary
+	}
+	for _, e := range examples.All {
+		src, err := e.Spec()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := spec.Parse(src, e.SpecFile)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		m, err := models.FromSpec(s, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		tr, nt := m.CountParams()
+		if w, ok := want[e.Name]; !ok || tr+nt != w {
+			t.Errorf("%s: %d parameters, want %d", e.Name, tr+nt, w)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package models
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deepgo-dev/deepgo/layers"
+	"github.com/deepgo-dev/deepgo/tensor"
+)
+
+// convPlanCases are convolutional models; they join TestPlanMatchesAutograd
+// (init below), whose kernel path must train exactly as its autograd path.
+var convPlanCases = []planCase{
+	{"conv2d cnn", []int{7, 6, 2}, func() []layers.Layer {
+		return []layers.Layer{
+			layers.NewConv2D(4, []int{3}, layers.ConvActivation("relu"), layers.ConvPadding("same"), layers.ConvStrides(2)),
+			layers.NewConv2D(3, []int{2}, layers.ConvActivation("tanh"), layers.ConvDilationRate(2)),
+			layers.NewFlatten(), layers.NewDense(4, layers.WithActivation("softmax")),
+		}
+	}, "sparse_categorical_crossentropy", nil, sparseTargets(4)},
+	{"conv1d causal", []int{9, 3}, func() []layers.Layer {
+		return []layers.Layer{
+			layers.NewConv1D(5, 3, layers.ConvPadding("causal"), layers.ConvDilationRate(2), layers.ConvActivation("relu")),
+			layers.NewConv1D(2, 2, layers.ConvStrides(2), layers.ConvActivation("sigmoid")),
+		}
+	}, "binary_crossentropy", nil, denseTargets(4, 2)},
+}
+
+func init() { planCases = append(planCases, convPlanCases...) }
+
+// TestSummaryConv checks the rows Keras's summary prints for the
+// convolutions of its "simple MNIST convnet" (keras.io/examples/vision/
+// mnist_convnet): 320 and 18,496 parameters. Without its pooling layers
+// the second convolution sees (26, 26, 32) rather than (13, 13, 32), which
+// changes its output shape but not its parameter count.
+func TestSummaryConv(t *testing.T) {
+	m := NewSequential([]int{28, 28, 1},
+		layers.NewConv2D(32, []int{3, 3}, layers.ConvActivation("relu")),
+		layers.NewConv2D(64, []int{3, 3}, layers.ConvActivation("relu")),
+		layers.NewFlatten(),
+		layers.NewDense(10, layers.WithActivation("softmax")))
+	var b bytes.Buffer
+	if err := m.Summary(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"│ conv2d (Conv2D)                 │ (None, 26, 26, 32)     │           320 │",
+		"│ conv2d_1 (Conv2D)               │ (None, 24, 24, 64)     │        18,496 │",
+		"│ flatten (Flatten)               │ (None, 36864)          │             0 │",
+		"│ dense (Dense)                   │ (None, 10)             │       368,650 │", // 36,864·10 + 10
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q; got:\n%s", want, out)
+		}
+	}
+}
+
+// TestSaveLoadConv: a model file rebuilds convolutions from their Keras
+// config (tuples, padding, dilation) and predicts bit-identically.
+func TestSaveLoadConv(t *testing.T) {
+	for _, c := range convPlanCases {
+		t.Run(c.name, func(t *testing.T) {
+			m := buildPlanModel(t, c)
+			path := filepath.Join(t.TempDir(), "conv.deepgo")
+			if err := m.Save(path); err != nil {
+				t.Fatal(err)
+			}
+			m2, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(5, 6))
+			x := tensor.Zeros(append([]int{4}, c.input...)...)
+			for i, d := 0, x.Float32s(); i < len(d); i++ {
+				d[i] = float32(rng.NormFloat64())
+			}
+			p1, err := m.Predict(x, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p2, err := m2.Predict(x, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range p1.Float32s() {
+				if w := p2.Float32s()[i]; math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("prediction %d: %v before saving, %v after loading", i, v, w)
+				}
+			}
+		})
+	}
+}
