@@ -9,6 +9,7 @@
 //	deepgo summary --model spec.yaml
 //	deepgo graph --model spec.yaml | dot -Tpng -o graph.png
 //	deepgo examples
+//	deepgo bench --rows 'sgemm|mlp' --pairs 5 --threads 2
 package main
 
 import (
@@ -34,6 +35,7 @@ var commands = []struct {
 	{"summary", "the Keras-style table of a spec or saved model", runSummary},
 	{"graph", "the computational graph of a model's forward pass, in Graphviz DOT", runGraph},
 	{"examples", "list the built-in examples", runExamples},
+	{"bench", "deepgo against PyTorch on the same workloads, as a table", runBench},
 }
 
 func usage(w io.Writer) {
