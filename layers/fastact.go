@@ -35,11 +35,7 @@ func actBackward(name string, dy, y []float32, m, n int) {
 	y = y[:len(dy)]
 	switch name {
 	case "relu":
-		for i, v := range y {
-			if v <= 0 {
-				dy[i] = 0
-			}
-		}
+		kernels.ReLUBackwardInPlace(dy, y)
 	case "sigmoid":
 		for i, v := range y {
 			dy[i] *= v * (1 - v)

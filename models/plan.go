@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/layers"
 	"github.com/deepgo-dev/deepgo/losses"
 	"github.com/deepgo-dev/deepgo/tensor"
@@ -162,6 +163,10 @@ func (p *plan) step(t *trainer, x, y, sw *tensor.Tensor) (float64, error) {
 // pass. It returns the mean loss. Log-probabilities are computed as
 // x − max − log Σ e^(x−max), so the loss stays finite for any logits.
 func softmaxCrossEntropy(probs, dlogits, logits []float32, y *tensor.Tensor, sparse bool, m, n int) float64 {
+	if sparse && y.DType() == tensor.Float32 {
+		// The SIMD kernel: softmax, loss and gradient row by row in cache.
+		return kernels.SoftmaxCrossEntropyRows(probs, dlogits, logits, y.Float32s(), m, n, 1/float32(m)) / float64(m)
+	}
 	var total float64
 	inv := 1 / float32(m)
 	var yd []float32
