@@ -12,6 +12,11 @@
 // element outside the slices is read or written. Constants are read from
 // vecConsts, where each is stored 8 times so that it can be a memory
 // operand; DI is dst, SI and DX the sources, CX the number of elements left.
+//
+// Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $3 is
+// UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN), $0x1a NGT_UQ (not >,
+// true for NaN), $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to
+// nearest even.
 
 #define C(off) ·vecConsts+off(SB)
 

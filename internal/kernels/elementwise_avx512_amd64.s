@@ -12,6 +12,11 @@
 // the slices is read or written. Registers: Z0-Z15 are work registers,
 // Z16-Z31 hold constants (see LOAD_EXP_CONSTS); DI is dst, SI and DX the
 // sources, CX the number of elements left.
+//
+// Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $3 is
+// UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN), $0x1a NGT_UQ (not >,
+// true for NaN), $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to
+// nearest even.
 
 #define C(off) ·vecConsts+off(SB)
 

@@ -34,7 +34,9 @@ func ulpErr(got float32, want float64) float64 {
 
 // vecMathCase is one function of the vector math, with its exact reference
 // (computed in float64, whose error is far below a float32 ulp), the bound
-// its tests assert, and the ranges swept.
+// its tests assert, and the ranges swept. The bounds are the largest errors
+// over every float32 in the ranges (-ulp.all: exp 0.988, tanh 1.330,
+// sigmoid 0.986 ulp), rounded up.
 type vecMathCase struct {
 	name   string
 	kernel func(k *f32Kernels) func(dst, a []float32)
@@ -44,11 +46,11 @@ type vecMathCase struct {
 }
 
 var vecMathCases = []vecMathCase{
-	{"exp", func(k *f32Kernels) func(dst, a []float32) { return k.exp }, math.Exp, 1,
+	{"exp", func(k *f32Kernels) func(dst, a []float32) { return k.exp }, math.Exp, 0.99,
 		[][2]float32{{-104, 89}}},
-	{"tanh", func(k *f32Kernels) func(dst, a []float32) { return k.tanh }, math.Tanh, 2,
+	{"tanh", func(k *f32Kernels) func(dst, a []float32) { return k.tanh }, math.Tanh, 1.34,
 		[][2]float32{{-20, 20}, {-1e30, -20}, {20, 1e30}}},
-	{"sigmoid", func(k *f32Kernels) func(dst, a []float32) { return k.sigmoid }, Sigmoid, 2,
+	{"sigmoid", func(k *f32Kernels) func(dst, a []float32) { return k.sigmoid }, Sigmoid, 0.99,
 		[][2]float32{{-20, 20}, {-110, -20}, {20, 1e30}}},
 }
 
@@ -91,7 +93,7 @@ func sweepChunk(buf []float32, x, hi float32, stride int) ([]float32, float32) {
 // exp; every one with -ulp.all), for the Go twin and each assembly set.
 func TestVecMathULP(t *testing.T) {
 	stride := 1021 // prime, so the sample does not follow the mantissa pattern
-	if testing.Short() {
+	if testing.Short() || raceEnabled { // the race detector slows the Go twin 10×
 		stride = 16381
 	}
 	if *ulpAll {

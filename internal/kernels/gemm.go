@@ -16,11 +16,14 @@ import (
 // panics with a *GemmError when a stride is smaller than the row it holds or
 // a slice is too short for its matrix.
 //
-// Gemm packs blocks of op(A) and op(B) into contiguous panels and multiplies
-// them with a register-tiled micro-kernel: for float32 an AVX-512 or AVX2
-// assembly kernel when the CPU has one (gemm_amd64.go), otherwise the pure-Go
-// kernel4x2. Large products are split over runtime.GOMAXPROCS(0) goroutines
-// by blocks of rows or columns of C. In steady state Gemm does not allocate:
+// Gemm packs blocks of op(A) and op(B) into contiguous panels (the AVX-512
+// kernels read a non-transposed B of few rows in place) and multiplies them
+// with a register-tiled micro-kernel: for float32 an AVX-512 or AVX2
+// assembly kernel when the CPU has one (gemm_amd64.go), otherwise the
+// pure-Go kernel4x2. Products above a threshold are split over
+// runtime.GOMAXPROCS(0) goroutines by blocks of rows or columns of C, with
+// workers from a pool that spin for a while after each product so that the
+// next one reaches them at once. In steady state Gemm does not allocate:
 // packing buffers are reused through a sync.Pool for float32 and float64
 // (types defined on them get fresh buffers on each call).
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {

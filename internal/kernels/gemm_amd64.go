@@ -51,13 +51,15 @@ func sgemmKernel16x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int,
 func sgemmKernel6x16AVX2(kc int, a, b, c *float32, ldc int, beta, bound float32, bias *float32, epilogue bool)
 
 // Blocking of the assembly kernels, measured on a 2-core Zen 4 (AMD EPYC,
-// 32 KiB L1d and 1 MiB L2 per core) with the 8×32 kernel, best of rounds
-// of all candidates in alternation (the probe and tune tests). kc = 512
-// makes the 8×kc A panel that macroKernel keeps in L1 16 KiB, and halves the
-// passes over C of kc = 256: 1024³ ran at 103 GFLOP/s on one core against
-// 70–77 with kc = 256 or 384, the other shapes alike within 1%. mc and nc
-// did not matter within the noise (mc 128–256, nc 384–1024); mc = 128 keeps
-// the A block at 256 KiB and nc = 1024 packs A once for n ≤ 1024.
+// 32 KiB L1d and 1 MiB L2 per core) with the 8×32 kernel, best of rounds of
+// all candidates in alternation (TestTune). The blocking hardly matters
+// there, the kernel being far from any bandwidth limit: every candidate
+// with kc 256–512, mc 128–256, nc 384–1024 came within 3% of the others on
+// every shape. kc = 512 was ahead where k is large: (128×784)·(784×256)
+// ran at 218 GFLOP/s on 2 goroutines against 213 with kc = 256, and
+// (1000×784)·(784×256) at 218 against 215. The 8×kc A panel that
+// macroKernel keeps in L1 is then 16 KiB; nc = 1024 packs A once for
+// n ≤ 1024, and mc = 128 keeps the A block at 256 KiB.
 const (
 	asmKC = 512
 	asmMC = 128 // a multiple of 8 and 16; the 6-row AVX2 kernel uses 120
@@ -86,10 +88,12 @@ const (
 )
 
 // asmKernels32 returns the float32 assembly kernels this CPU runs, fastest
-// first. The 8×32 AVX-512 tile (16 zmm accumulators) runs its inner loop at
-// 98% of the FMA peak of a Zen 4 core, and its 8 rows divide every batch
-// and layer width of the course MLP (32, 128, 256, 784, 1000), where a 12-
-// or 14-row tile would leave partial tiles. Products of at most 16 columns
+// first. The 8×32 AVX-512 tile (16 zmm accumulators) runs at 113–116
+// GFLOP/s in L1 (kc = 256, output included) on a Zen 4 core whose FMA peak
+// is 116, and its 8 rows divide every batch and layer width of the course
+// MLP (32, 128, 256, 784, 1000), where a 12- or 14-row tile would leave
+// partial tiles. A 12×32 tile (24 accumulators) tried on the same machine
+// ran no faster in L1 (114.5 against 115.6) and slower in Gemm. Products of at most 16 columns
 // go to the 16×16 tile instead. The AVX2 tile is 6×16, the largest that
 // fits the 16 ymm registers (12 accumulators, 2 for B, 2 for A broadcasts),
 // as in BLIS's Haswell kernel.

@@ -219,9 +219,10 @@ func gemmCases(sizes [][3]int) []gemmCase {
 }
 
 func testGemmSmall[T Float](t *testing.T) {
-	// Every size 0..9 plus odd sizes that straddle the 4×2 tile and the 8×
-	// unrolled k loop, up to 37.
-	dims := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 23, 31, 37}
+	// Every size 0..9 plus sizes that straddle the tiles (4×2, 6×16, 8×32,
+	// 16×16), the unrolled k loops (8× in Go, 4× in assembly) and, with the
+	// small blocks of forEachKernel32, the cache blocks, up to 37.
+	dims := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 23, 31, 32, 33, 37}
 	var sizes [][3]int
 	for _, m := range dims {
 		for _, n := range dims {

@@ -15,7 +15,8 @@ import (
 // TestTune measures candidate blockings of the default float32 kernel in
 // alternation, best of many rounds, so that a machine shared with other work
 // does not favour whichever candidate ran in a quiet moment. Candidates come
-// from TUNE, as "kc,mc,nc;..."; THREADS sets GOMAXPROCS.
+// from TUNE, as "kc,mc,nc;..."; THREADS sets GOMAXPROCS (default 1). Run
+// with: TUNE="512,128,1024;256,128,512" go test -tags probe -run Tune -v.
 func TestTune(t *testing.T) {
 	spec := os.Getenv("TUNE")
 	if spec == "" {
@@ -29,7 +30,9 @@ func TestTune(t *testing.T) {
 	var cands []cand
 	for _, c := range strings.Split(spec, ";") {
 		var x cand
-		fmt.Sscanf(c, "%d,%d,%d", &x.kc, &x.mc, &x.nc)
+		if _, err := fmt.Sscanf(c, "%d,%d,%d", &x.kc, &x.mc, &x.nc); err != nil {
+			t.Fatalf("TUNE: got %q, want kc,mc,nc: %v", c, err)
+		}
 		cands = append(cands, x)
 	}
 	shapes := []gemmShape{

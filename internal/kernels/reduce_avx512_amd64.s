@@ -6,6 +6,11 @@
 // what its pure-Go twin in reduce.go computes; the Go declarations, with the
 // doc comments, are in elementwise_amd64.go. Tails are masked, so no element
 // outside the slices is read or written.
+//
+// Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $3 is
+// UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN), $0x1a NGT_UQ (not >,
+// true for NaN), $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to
+// nearest even.
 
 // K1 = the low CX bits set (CX < 16).
 #define TAIL_MASK \
