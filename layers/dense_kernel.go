@@ -47,11 +47,18 @@ func (d *Dense) forward(x *tensor.Tensor, logits bool) *tensor.Tensor {
 	s.xshape = append(s.xshape[:0], x.Shape()...)
 	y := s.y.get(rows, []int{d.Units})
 	yd := y.Float32s()
-	kernels.Gemm(false, false, rows, d.Units, in, 1, s.x2.Float32s(), in, d.kernel.Value.Data.Float32s(), d.Units, 0, yd, d.Units)
+	// Bias and ReLU are applied in the product's output pass, while each
+	// tile of y is still in cache; other activations follow in one sweep.
+	var bias []float32
 	if d.bias != nil {
-		kernels.AddRowVector(yd, d.bias.Value.Data.Float32s(), rows, d.Units)
+		bias = d.bias.Value.Data.Float32s()
 	}
-	if !logits {
+	epi := kernels.EpilogueNone
+	if !logits && d.Activation == "relu" {
+		epi = kernels.EpilogueReLU
+	}
+	kernels.GemmBiasAct(false, false, rows, d.Units, in, s.x2.Float32s(), in, d.kernel.Value.Data.Float32s(), d.Units, yd, d.Units, bias, epi)
+	if !logits && epi == kernels.EpilogueNone {
 		actForward(d.Activation, yd, rows, d.Units)
 	}
 	if x.Rank() == 2 {
