@@ -111,39 +111,9 @@ func gemmParallel[T Float](kern *gemmKernel[T], g *gemmArgs[T], threads int) {
 	j.pending.Store(int64(j.parts))
 	j.refs.Store(1)
 
-	startWorkers(j.parts)
-	pool := *workers.Load()
-	offers := j.parts - 1
-	// Spinning workers first: they start within a microsecond, where waking
-	// a parked one takes tens of microseconds.
-	for _, w := range pool {
-		if offers > 0 && w.spinning.Load() {
-			j.refs.Add(1)
-			if w.slot.CompareAndSwap(nil, &j.handle) {
-				offers--
-			} else {
-				j.refs.Add(-1)
-			}
-		}
-	}
-offerParked:
-	for ; offers > 0; offers-- {
-		j.refs.Add(1)
-		select {
-		case workQueue <- gemmTask(j):
-		default: // no parked worker either
-			j.refs.Add(-1)
-			break offerParked
-		}
-	}
+	offerHelp(&j.handle, j.parts-1, &j.refs)
 	j.runParts()
-	// Take back the offers no worker picked up, so that the job can be
-	// recycled without a worker finding it later.
-	for _, w := range pool {
-		if w.slot.CompareAndSwap(&j.handle, nil) {
-			j.refs.Add(-1)
-		}
-	}
+	withdrawHelp(&j.handle, &j.refs)
 	// Wait for the parts that helpers are computing. They are running, so
 	// spinning is short; yielding lets them have this P if they need it.
 	for i := 0; j.pending.Load() != 0; i++ {
@@ -260,6 +230,48 @@ func (w *worker) run() {
 			continue
 		}
 		(<-workQueue).help()
+	}
+}
+
+// offerHelp offers the job behind h to up to n idle workers of the pool,
+// spinning ones first (they start within a microsecond, where waking a
+// parked one takes tens of microseconds), then parked ones, adding one to
+// refs for every offer made. Gemm and ParallelFor share the pool, so the
+// optimizer's sweep finds the workers a training step's products left
+// spinning.
+func offerHelp(h *jobHandle, n int, refs *atomic.Int64) {
+	if n <= 0 {
+		return
+	}
+	startWorkers(n + 1)
+	for _, w := range *workers.Load() {
+		if n > 0 && w.spinning.Load() {
+			refs.Add(1)
+			if w.slot.CompareAndSwap(nil, h) {
+				n--
+			} else {
+				refs.Add(-1)
+			}
+		}
+	}
+	for ; n > 0; n-- {
+		refs.Add(1)
+		select {
+		case workQueue <- h.task:
+		default: // no parked worker either
+			refs.Add(-1)
+			return
+		}
+	}
+}
+
+// withdrawHelp takes back the offers of h that no worker picked up, so
+// that the job can be recycled without a worker finding it later.
+func withdrawHelp(h *jobHandle, refs *atomic.Int64) {
+	for _, w := range *workers.Load() {
+		if w.slot.CompareAndSwap(h, nil) {
+			refs.Add(-1)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -40,19 +39,11 @@ func ParallelFor(parts, threads int, body func(part int)) {
 	j.next.Store(0)
 	j.pending.Store(int64(parts))
 	j.refs.Store(1)
-	// One helper more than asked for: a helper handed the previous job may
-	// not have run yet (the caller finished every part first) and is then
-	// not idle when this job is offered.
-	startPforHelpers(threads)
-	for range threads - 1 {
-		j.refs.Add(1)
-		select {
-		case pforQueue <- j:
-		default: // no idle helper
-			j.refs.Add(-1)
-		}
-	}
-	if !j.run() {
+	j.handle.task = j
+	offerHelp(&j.handle, threads-1, &j.refs)
+	finished := j.run()
+	withdrawHelp(&j.handle, &j.refs)
+	if !finished {
 		<-j.done
 	}
 	j.body = nil // every part has returned; drop the caller's closure
@@ -68,6 +59,7 @@ type pforJob struct {
 	pending atomic.Int64  // parts not yet finished
 	refs    atomic.Int64  // goroutines still holding the job
 	done    chan struct{} // a helper that finishes the last part signals the caller here
+	handle  jobHandle     // how the job is offered to the pool's workers
 }
 
 // pforFree keeps finished jobs for reuse. Unlike a sync.Pool it is not
@@ -106,30 +98,4 @@ func (j *pforJob) release() {
 		default:
 		}
 	}
-}
-
-// The helper pool: goroutines started on first need and kept for the life
-// of the process, each waiting on pforQueue for a job. The channel is
-// unbuffered, so a send succeeds only when a helper is idle.
-var (
-	pforQueue   = make(chan *pforJob)
-	pforMu      sync.Mutex
-	pforHelpers atomic.Int64
-)
-
-// startPforHelpers makes sure at least n helpers exist.
-func startPforHelpers(n int) {
-	if pforHelpers.Load() >= int64(n) {
-		return
-	}
-	pforMu.Lock()
-	for pforHelpers.Load() < int64(n) {
-		go func() {
-			for j := range pforQueue {
-				j.help()
-			}
-		}()
-		pforHelpers.Add(1)
-	}
-	pforMu.Unlock()
 }
