@@ -107,7 +107,7 @@ func TestRunModelRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and trains models")
 	}
-	res, err := Run(Options{Rows: "^mlp-", Pairs: 1, Time: time.Millisecond})
+	res, err := Run(Options{Rows: "^(mlp|cnn)-", Pairs: 1, Time: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,9 +231,16 @@ func TestPeerPy(t *testing.T) {
 	if p.Info.Torch == "" || p.Info.Threads != 1 || !(p.Info.Sgemm1024 > 0) {
 		t.Errorf("peer info %+v; want a torch version, 1 thread and a GFLOP/s figure", p.Info)
 	}
-	v, err := p.Run(&Rows[0], time.Millisecond, nil)
-	if err != nil || !(v > 0) {
-		t.Errorf("%s: %v, %v; want a positive figure", Rows[0].Name, v, err)
+	// The first row, and the CNN's, whose PyTorch set-up (channels_last,
+	// TorchScript) has more that can break.
+	for _, r := range Rows {
+		if r.Name != Rows[0].Name && !strings.HasPrefix(r.Name, "cnn-") {
+			continue
+		}
+		v, err := p.Run(&r, time.Millisecond, nil)
+		if err != nil || !(v > 0) {
+			t.Errorf("%s: %v, %v; want a positive figure", r.Name, v, err)
+		}
 	}
 	if _, err := p.Run(&Row{Name: "no-such-row", Unit: Samples}, time.Millisecond, nil); err == nil || !strings.Contains(err.Error(), "no row") {
 		t.Errorf("unknown row: err = %v, want peer.py's KeyError", err)
@@ -257,6 +264,7 @@ func TestSelect(t *testing.T) {
 	}{
 		{"^sgemm-", []string{"sgemm-256", "sgemm-512", "sgemm-1024"}, ""},
 		{"b32$|epoch", []string{"mlp-train-b32", "mnist-epoch"}, ""},
+		{"cnn", []string{"cnn-train-b128", "cnn-predict-b1000"}, ""},
 		{"(", nil, "missing closing )"},
 		{"lstm", nil, "matches no row (rows: sgemm-256,"},
 	}
@@ -363,5 +371,31 @@ func TestPeerEnv(t *testing.T) {
 		if !slices.Contains(env, kv) {
 			t.Errorf("env %v lacks %s", env, kv)
 		}
+	}
+}
+
+// BenchmarkRows times the deepgo side of each row but mnist-epoch (an
+// epoch is timed by the table itself) as a Go benchmark, in the row's unit,
+// so that a row can be profiled:
+//
+//	go test -run '^$' -bench 'Rows/cnn-train' -cpuprofile cpu.out ./bench
+//	go tool pprof -top bench.test cpu.out
+func BenchmarkRows(b *testing.B) {
+	for _, r := range Rows {
+		if r.Unit == Seconds {
+			continue
+		}
+		b.Run(r.Name, func(b *testing.B) {
+			step, err := r.Setup(&Env{Dir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := step.Run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(step.Work*float64(b.N)/b.Elapsed().Seconds(), r.Unit)
+		})
 	}
 }

@@ -23,17 +23,27 @@ var Rows = []Row{
 	{
 		Name: "mlp-train-b128", Unit: Samples,
 		About: "one Adam training step of the course's MLP (784-256-128-10) at batch 128, sparse categorical cross-entropy",
-		Setup: func(*Env) (*Step, error) { return mlpTrain(128) },
+		Setup: func(*Env) (*Step, error) { return trainStep("mnist-mlp", 128) },
 	},
 	{
 		Name: "mlp-train-b32", Unit: Samples,
 		About: "one Adam training step of the course's MLP at batch 32",
-		Setup: func(*Env) (*Step, error) { return mlpTrain(32) },
+		Setup: func(*Env) (*Step, error) { return trainStep("mnist-mlp", 32) },
 	},
 	{
 		Name: "mlp-predict-b1000", Unit: Samples,
 		About: "inference of the course's MLP (softmax outputs) on a batch of 1000",
-		Setup: func(*Env) (*Step, error) { return mlpPredict(1000) },
+		Setup: func(*Env) (*Step, error) { return predictStep("mnist-mlp", 1000) },
+	},
+	{
+		Name: "cnn-train-b128", Unit: Samples,
+		About: "one Adam training step of the mnist-cnn example (Conv2D 32 3×3 → MaxPooling2D 2 → Conv2D 64 3×3 → MaxPooling2D 2 → Flatten → Dropout 0.5 → Dense 10) at batch 128",
+		Setup: func(*Env) (*Step, error) { return trainStep("mnist-cnn", 128) },
+	},
+	{
+		Name: "cnn-predict-b1000", Unit: Samples,
+		About: "inference of the mnist-cnn example (softmax outputs) on a batch of 1000",
+		Setup: func(*Env) (*Step, error) { return predictStep("mnist-cnn", 1000) },
 	},
 	{
 		Name: "mnist-epoch", Unit: Seconds,
@@ -62,10 +72,10 @@ func sgemmRow(n int) Row {
 	}
 }
 
-// courseMLP builds and compiles the built-in mnist-mlp example from its
-// spec file, so the bench times the model the course trains.
-func courseMLP() (*models.Sequential, error) {
-	ex, err := examples.Get("mnist-mlp")
+// exampleModel builds and compiles the built-in example called name from
+// its spec file, so the bench times the model the course trains.
+func exampleModel(name string) (*models.Sequential, error) {
+	ex, err := examples.Get(name)
 	if err != nil {
 		return nil, err
 	}
@@ -92,9 +102,10 @@ func mnistBatch(n int) (x, y *tensor.Tensor) {
 	return x, y
 }
 
-// mlpTrain times TrainOnBatch on one fixed batch.
-func mlpTrain(batch int) (*Step, error) {
-	m, err := courseMLP()
+// trainStep times TrainOnBatch of the example called name on one fixed
+// batch of MNIST-shaped images (which the CNN views with a channel axis).
+func trainStep(name string, batch int) (*Step, error) {
+	m, err := exampleModel(name)
 	if err != nil {
 		return nil, err
 	}
@@ -108,9 +119,10 @@ func mlpTrain(batch int) (*Step, error) {
 	}, nil
 }
 
-// mlpPredict times Predict on one batch of the given size.
-func mlpPredict(batch int) (*Step, error) {
-	m, err := courseMLP()
+// predictStep times Predict of the example called name on one batch of
+// the given size.
+func predictStep(name string, batch int) (*Step, error) {
+	m, err := exampleModel(name)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +160,7 @@ func mnistEpoch(env *Env) (*Step, error) {
 	}
 	env.PeerArgs = []string{px, py}
 	env.Note = note
-	m, err := courseMLP()
+	m, err := exampleModel("mnist-mlp")
 	if err != nil {
 		return nil, err
 	}

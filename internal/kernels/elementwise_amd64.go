@@ -6,13 +6,13 @@ package kernels
 // and reduce_*_amd64.s and gathers them into kernel sets. Each kernel
 // computes what the f32Go field of the same name computes: bit for bit,
 // except sum and expShiftSum (a different order of additions), axpy (a fused
-// multiply-add) and exp, tanh and sigmoid (within 1 ulp of their twins,
-// from the rare double rounding of fma32). A kernel's length is that of its
+// multiply-add) and exp, tanh, sigmoid and log (within 1 ulp of their
+// twins, from the rare double rounding of fma32). A kernel's length is that of its
 // first slice; the callers have checked that the others are as long.
 
 // f32AVX512 is the AVX-512 kernel set: 16 lanes, masked tails.
 var f32AVX512 = &f32Kernels{
-	name: "avx512", relu: reluAVX512, exp: expAVX512, tanh: tanhAVX512, sigmoid: sigmoidAVX512,
+	name: "avx512", relu: reluAVX512, exp: expAVX512, tanh: tanhAVX512, sigmoid: sigmoidAVX512, log: logAVX512,
 	addScalar: addScalarAVX512, mulScalar: mulScalarAVX512, leakyReLU: leakyReLUAVX512,
 	add: addAVX512, sub: subAVX512, mul: mulAVX512, div: divAVX512,
 	reluGrad: reluGradAVX512, axpy: axpyAVX512, sum: sumAVX512, max: maxAVX512,
@@ -21,7 +21,7 @@ var f32AVX512 = &f32Kernels{
 
 // f32AVX2 is the AVX2+FMA kernel set: 8 lanes, masked tails.
 var f32AVX2 = &f32Kernels{
-	name: "avx2", relu: reluAVX2, exp: expAVX2, tanh: tanhAVX2, sigmoid: sigmoidAVX2,
+	name: "avx2", relu: reluAVX2, exp: expAVX2, tanh: tanhAVX2, sigmoid: sigmoidAVX2, log: logAVX2,
 	addScalar: addScalarAVX2, mulScalar: mulScalarAVX2, leakyReLU: leakyReLUAVX2,
 	add: addAVX2, sub: subAVX2, mul: mulAVX2, div: divAVX2,
 	reluGrad: reluGradAVX2, axpy: axpyAVX2, sum: sumAVX2, max: maxAVX2,
@@ -68,6 +68,11 @@ func tanhAVX512(dst, a []float32)
 //
 //go:noescape
 func sigmoidAVX512(dst, a []float32)
+
+// logAVX512 sets dst[i] = log32(a[i]).
+//
+//go:noescape
+func logAVX512(dst, a []float32)
 
 // addScalarAVX512 sets dst[i] = a[i] + s.
 //
@@ -156,6 +161,11 @@ func tanhAVX2(dst, a []float32)
 //
 //go:noescape
 func sigmoidAVX2(dst, a []float32)
+
+// logAVX2 sets dst[i] = log32(a[i]).
+//
+//go:noescape
+func logAVX2(dst, a []float32)
 
 // addScalarAVX2 sets dst[i] = a[i] + s.
 //

@@ -13,10 +13,10 @@
 // vecConsts, where each is stored 8 times so that it can be a memory
 // operand; DI is dst, SI and DX the sources, CX the number of elements left.
 //
-// Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $3 is
-// UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN), $0x1a NGT_UQ (not >,
-// true for NaN), $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to
-// nearest even.
+// Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $0 is EQ_OQ
+// (==, false for NaN), $3 UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN),
+// $0x15 NLT_UQ (not <, true for NaN), $0x1a NGT_UQ (not >, true for NaN),
+// $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to nearest even.
 
 #define C(off) ·vecConsts+off(SB)
 
@@ -127,6 +127,51 @@
 	VSUBPS       E, T1, T1; \
 	VBLENDVPS    A, T1, E, T1; \
 	VFMADD213PS  E, T1, X
+
+// LOG sets X = log32(X), using M, E, Z, P and T, step by step as log32
+// and logReduce do: a subnormal x (T: x < 2^−126) is scaled by 2^23 and
+// its exponent corrected by −23; adding logShift to the bits carries into
+// the exponent field when the mantissa is at least √2's, and the mantissa
+// field plus logSqrtHalf is m in [√½, √2). M then holds f = m − 1, Z f²
+// and P the sum. Last, the special values are blended in: x itself for
+// NaN and +Inf (T: not x < +Inf), −Inf for ±0 and NaN for x < 0.
+#define LOG(X, M, E, Z, P, T) \
+	VCMPPS       $0x11, C(const_offLogMinNormal), X, T; \
+	VMULPS       C(const_offLogTwo23), X, M; \
+	VBLENDVPS    T, M, X, M; \
+	VANDPS       C(const_offLogMinus23), T, T; \
+	VPADDD       C(const_offLogShift), M, M; \
+	VPSRLD       $23, M, E; \
+	VPSUBD       C(const_offBias), E, E; \
+	VCVTDQ2PS    E, E; \
+	VADDPS       T, E, E; \
+	VPAND        C(const_offLogMantMask), M, M; \
+	VPADDD       C(const_offLogSqrtHalf), M, M; \
+	VSUBPS       C(const_offOne), M, M; \
+	VMULPS       M, M, Z; \
+	VMOVUPS      C(const_offLogP8), P; \
+	VFMADD213PS  C(const_offLogP7), M, P; \
+	VFMADD213PS  C(const_offLogP6), M, P; \
+	VFMADD213PS  C(const_offLogP5), M, P; \
+	VFMADD213PS  C(const_offLogP4), M, P; \
+	VFMADD213PS  C(const_offLogP3), M, P; \
+	VFMADD213PS  C(const_offLogP2), M, P; \
+	VFMADD213PS  C(const_offLogP1), M, P; \
+	VFMADD213PS  C(const_offLogP0), M, P; \
+	VMULPS       M, P, P; \
+	VMULPS       Z, P, P; \
+	VFMADD231PS  C(const_offLogLn2Lo), E, P; \
+	VFNMADD231PS C(const_offHalf), Z, P; \
+	VADDPS       M, P, P; \
+	VFMADD231PS  C(const_offLogLn2Hi), E, P; \
+	VCMPPS       $0x15, C(const_offInf), X, T; \
+	VBLENDVPS    T, X, P, P; \
+	VXORPS       Z, Z, Z; \
+	VCMPPS       $0, Z, X, T; \
+	VBLENDVPS    T, C(const_offNegInf), P, P; \
+	VCMPPS       $0x11, Z, X, T; \
+	VBLENDVPS    T, C(const_offNaN), P, P; \
+	VMOVAPS      P, X
 
 // MAP1 runs OP(X, T1, T2) over dst[i] = op(src[i]), 32 elements per
 // iteration.
@@ -288,6 +333,7 @@ done: \
 #define OP_EXP(X, A, E, T1, T2, T3) EXP(X, A, E, T1)
 #define OP_TANH(X, A, E, T1, T2, T3) TANH(X, A, E, T1, T2, T3)
 #define OP_SIGMOID(X, A, E, T1, T2, T3) SIGMOID(X, A, E, T1, T2, T3)
+#define OP_LOG(X, A, E, T1, T2, T3) LOG(X, A, E, T1, T2, T3)
 
 // func reluAVX2(dst, a []float32)
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
@@ -372,6 +418,11 @@ TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-48
 	UNARY_ARGS
 	LOAD_EXP_CONSTS
 	MAPT(OP_SIGMOID)
+
+// func logAVX2(dst, a []float32)
+TEXT ·logAVX2(SB), NOSPLIT, $0-48
+	UNARY_ARGS
+	MAPT(OP_LOG)
 
 // func expShiftSumAVX2(dst, a []float32, shift float32) float32
 // The sum is kept in Y4 and Y5 and added up at the end; the tail adds only

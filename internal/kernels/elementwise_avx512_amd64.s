@@ -10,13 +10,13 @@
 // The loops take 16 floats per ZMM register and finish with one masked
 // iteration for the last len%16 elements (mask K1), so no element outside
 // the slices is read or written. Registers: Z0-Z15 are work registers,
-// Z16-Z31 hold constants (see LOAD_EXP_CONSTS); DI is dst, SI and DX the
+// Z16-Z31 hold constants (see LOAD_EXP_CONSTS and LOAD_LOG_CONSTS); DI is dst, SI and DX the
 // sources, CX the number of elements left.
 //
 // Immediates (Intel SDM, CMPPS and ROUNDPS): VCMPPS predicate $3 is
 // UNORD_Q (a NaN), $0x11 LT_OQ (<, false for NaN), $0x1a NGT_UQ (not >,
-// true for NaN), $0x1e GT_OQ (>, false for NaN); rounding mode $0 is to
-// nearest even.
+// true for NaN), $0x1d GE_OQ (>=, false for NaN), $0x1e GT_OQ (>, false
+// for NaN); rounding mode $0 is to nearest even.
 
 #define C(off) ·vecConsts+off(SB)
 
@@ -120,6 +120,62 @@
 	VMOVAPS E, T1; \
 	VSUBPS E, Z25, K2, T1; \
 	VFMADD213PS E, T1, X
+
+// The constants of LOG in Z16-Z30.
+#define LOAD_LOG_CONSTS \
+	VBROADCASTSS C(const_offLogSqrt2), Z16; \
+	VBROADCASTSS C(const_offHalf), Z17; \
+	VBROADCASTSS C(const_offOne), Z18; \
+	VBROADCASTSS C(const_offLogLn2Hi), Z19; \
+	VBROADCASTSS C(const_offLogLn2Lo), Z20; \
+	VPBROADCASTD C(const_offLogFixup), Z21; \
+	VBROADCASTSS C(const_offLogP8), Z22; \
+	VBROADCASTSS C(const_offLogP7), Z23; \
+	VBROADCASTSS C(const_offLogP6), Z24; \
+	VBROADCASTSS C(const_offLogP5), Z25; \
+	VBROADCASTSS C(const_offLogP4), Z26; \
+	VBROADCASTSS C(const_offLogP3), Z27; \
+	VBROADCASTSS C(const_offLogP2), Z28; \
+	VBROADCASTSS C(const_offLogP1), Z29; \
+	VBROADCASTSS C(const_offLogP0), Z30
+
+// LOG sets X = log32(X), using M, E, Z and P. VGETMANTPS (interval [1, 2),
+// imm $0) and VGETEXPPS split x into m·2^e, normalising subnormals
+// themselves; m ≥ √2 is halved (K2) so that m is in [√½, √2), the same m
+// and e as logReduce's. M then holds f = m − 1, Z f² and P the sum, as in
+// log32.
+//
+// VFIXUPIMMPS then writes the special values from the class of x, with one
+// 4-bit answer per class in logFixup (Intel SDM, VFIXUPIMMPS; the classes
+// from bit 0: QNaN, SNaN, ±0, +1, −Inf, +Inf, negative, positive):
+// 0x03530421 answers 1 (x itself) for a QNaN, 2 (x quieted) for an SNaN,
+// 4 (−Inf) for ±0, 3 (the default NaN) for −Inf and negative x, 5 (+Inf)
+// for +Inf, and 0 (keep the computed value) for +1 and positive x.
+#define LOG(X, M, E, Z, P) \
+	VGETMANTPS   $0, X, M; \
+	VGETEXPPS    X, E; \
+	VCMPPS       $0x1d, Z16, M, K2; \
+	VMULPS       Z17, M, K2, M; \
+	VADDPS       Z18, E, K2, E; \
+	VSUBPS       Z18, M, M; \
+	VMULPS       M, M, Z; \
+	VMOVAPS      Z22, P; \
+	VFMADD213PS  Z23, M, P; \
+	VFMADD213PS  Z24, M, P; \
+	VFMADD213PS  Z25, M, P; \
+	VFMADD213PS  Z26, M, P; \
+	VFMADD213PS  Z27, M, P; \
+	VFMADD213PS  Z28, M, P; \
+	VFMADD213PS  Z29, M, P; \
+	VFMADD213PS  Z30, M, P; \
+	VMULPS       M, P, P; \
+	VMULPS       Z, P, P; \
+	VFMADD231PS  Z20, E, P; \
+	VFNMADD231PS Z17, Z, P; \
+	VADDPS       M, P, P; \
+	VFMADD231PS  Z19, E, P; \
+	VFIXUPIMMPS  $0, Z21, X, P; \
+	VMOVAPS      P, X
 
 // MAP1 runs OP(X) over dst[i] = op(src[i]), 64 elements per iteration.
 #define MAP1(OP) \
@@ -278,6 +334,7 @@ done: \
 #define OP_EXP(X, A, E, T1, T2, T3) EXP(X, A, E, T1)
 #define OP_TANH(X, A, E, T1, T2, T3) TANH(X, A, E, T1, T2, T3)
 #define OP_SIGMOID(X, A, E, T1, T2, T3) SIGMOID(X, E, T1, T2, T3)
+#define OP_LOG(X, A, E, T1, T2, T3) LOG(X, A, E, T1, T2)
 
 // func reluAVX512(dst, a []float32)
 TEXT ·reluAVX512(SB), NOSPLIT, $0-48
@@ -362,6 +419,12 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 	UNARY_ARGS
 	LOAD_EXP_CONSTS
 	MAPT(OP_SIGMOID)
+
+// func logAVX512(dst, a []float32)
+TEXT ·logAVX512(SB), NOSPLIT, $0-48
+	UNARY_ARGS
+	LOAD_LOG_CONSTS
+	MAPT(OP_LOG)
 
 // func expShiftSumAVX512(dst, a []float32, shift float32) float32
 // The sum is kept in Z12 and Z13 and added up at the end; the tail adds

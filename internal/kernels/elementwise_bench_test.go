@@ -35,6 +35,8 @@ func BenchmarkElementwise(b *testing.B) {
 			func(d, a, _ []float32) { unaryGo(OpTanh, d, a) }},
 		{"sigmoid", 8, func(k *f32Kernels, d, a, _ []float32) { k.sigmoid(d, a) },
 			func(d, a, _ []float32) { unaryGo(OpSigmoid, d, a) }},
+		{"log", 8, func(k *f32Kernels, d, a, _ []float32) { k.log(d, a) },
+			func(d, a, _ []float32) { unaryGo(OpLog, d, a) }},
 		{"sum", 4, func(k *f32Kernels, _, a, _ []float32) { k.sum(a) }, nil},
 		{"max", 4, func(k *f32Kernels, _, a, _ []float32) { k.max(a) }, nil},
 		{"sumRows256", 4, func(k *f32Kernels, d, a, _ []float32) { k.sumRows(d[:256], a, len(a)/256, 256) }, nil},
@@ -53,6 +55,11 @@ func BenchmarkElementwise(b *testing.B) {
 			for i := range a {
 				a[i] = float32(r.NormFloat64() * 3)
 				c[i] = float32(r.IntN(rowLen)) // labels for softmaxCE, values elsewhere
+				if o.name == "log" {
+					// Positive, as in real use: the twin returns early
+					// for x ≤ 0.
+					a[i] = max(-a[i], a[i])
+				}
 			}
 			impls := []struct {
 				name string

@@ -11,12 +11,12 @@ import (
 // assembly path for float32 when there is one (and the generic loops in a
 // -tags noasm build): float32 results must agree with float64 ones rounded
 // to float32, exactly for the exact ops and within the stated ulp for exp,
-// tanh and sigmoid.
+// tanh, sigmoid and log.
 
 // entryULP is how far a float32 result may be from the rounded float64 one.
 func entryULP(op UnOp) float64 {
 	switch op {
-	case OpExp, OpSigmoid:
+	case OpExp, OpSigmoid, OpLog:
 		return 1
 	case OpTanh:
 		return 2

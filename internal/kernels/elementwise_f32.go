@@ -18,6 +18,7 @@ type f32Kernels struct {
 	exp     func(dst, a []float32) // dst[i] = exp32(a[i])
 	tanh    func(dst, a []float32) // dst[i] = tanh32(a[i])
 	sigmoid func(dst, a []float32) // dst[i] = sigmoid32(a[i])
+	log     func(dst, a []float32) // dst[i] = log32(a[i])
 
 	addScalar func(dst, a []float32, s float32)     // dst[i] = a[i] + s
 	mulScalar func(dst, a []float32, s float32)     // dst[i] = a[i] · s
@@ -46,6 +47,7 @@ var f32Go = &f32Kernels{
 	exp:         func(dst, a []float32) { mapGo(exp32, dst, a) },
 	tanh:        func(dst, a []float32) { mapGo(tanh32, dst, a) },
 	sigmoid:     func(dst, a []float32) { mapGo(sigmoid32, dst, a) },
+	log:         func(dst, a []float32) { mapGo(log32, dst, a) },
 	addScalar:   func(dst, a []float32, s float32) { binaryScalarGo(OpAdd, dst, a, s, false) },
 	mulScalar:   func(dst, a []float32, s float32) { binaryScalarGo(OpMul, dst, a, s, false) },
 	leakyReLU:   leakyReLUGo[float32],
@@ -106,6 +108,8 @@ func unaryF32(k *f32Kernels, op UnOp, dst, a []float32) bool {
 		k.tanh(dst, a)
 	case OpSigmoid:
 		k.sigmoid(dst, a)
+	case OpLog:
+		k.log(dst, a)
 	case OpNeg:
 		k.mulScalar(dst, a, -1) // exact: only the sign bit changes
 	case OpSquare:

@@ -113,6 +113,7 @@ var mapKernels = []mapKernel{
 	{"exp", func(k *f32Kernels, d, a, _ []float32) { k.exp(d, a) }, 1},
 	{"tanh", func(k *f32Kernels, d, a, _ []float32) { k.tanh(d, a) }, 1},
 	{"sigmoid", func(k *f32Kernels, d, a, _ []float32) { k.sigmoid(d, a) }, 1},
+	{"log", func(k *f32Kernels, d, a, _ []float32) { k.log(d, a) }, 1},
 	{"addScalar", func(k *f32Kernels, d, a, _ []float32) { k.addScalar(d, a, 0.75) }, 0},
 	{"mulScalar", func(k *f32Kernels, d, a, _ []float32) { k.mulScalar(d, a, -1.5) }, 0},
 	{"leakyReLU", func(k *f32Kernels, d, a, _ []float32) { k.leakyReLU(d, a, 0.01) }, 0},

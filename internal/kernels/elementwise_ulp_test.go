@@ -36,7 +36,7 @@ func ulpErr(got float32, want float64) float64 {
 // (computed in float64, whose error is far below a float32 ulp), the bound
 // its tests assert, and the ranges swept. The bounds are the largest errors
 // over every float32 in the ranges (-ulp.all: exp 0.988, tanh 1.330,
-// sigmoid 0.986 ulp), rounded up.
+// sigmoid 0.986, log 0.827 ulp), rounded up.
 type vecMathCase struct {
 	name   string
 	kernel func(k *f32Kernels) func(dst, a []float32)
@@ -52,6 +52,10 @@ var vecMathCases = []vecMathCase{
 		[][2]float32{{-20, 20}, {-1e30, -20}, {20, 1e30}}},
 	{"sigmoid", func(k *f32Kernels) func(dst, a []float32) { return k.sigmoid }, Sigmoid, 0.99,
 		[][2]float32{{-20, 20}, {-110, -20}, {20, 1e30}}},
+	// log: every positive finite float32, subnormals first; near 1, where
+	// log x ≈ x − 1 must keep its relative accuracy, sampled apart too.
+	{"log", func(k *f32Kernels) func(dst, a []float32) { return k.log }, math.Log, 0.83,
+		[][2]float32{{0x1p-149, 0x1p-126}, {0x1p-126, math.MaxFloat32}, {0.99, 1.01}}},
 }
 
 // floatKey maps float32s onto an ordered integer line (negative floats count
@@ -87,13 +91,15 @@ func sweepChunk(buf []float32, x, hi float32, stride int) ([]float32, float32) {
 	return buf[:n], keyFloat(k)
 }
 
-// TestVecMathULP measures the largest error of exp, tanh and sigmoid, in
-// ulp against the float64 functions, over a dense sample of the float32
+// TestVecMathULP measures the largest error of exp, tanh, sigmoid and log,
+// in ulp against the float64 functions, over a dense sample of the float32
 // ranges that matter (every 1021st float32 in them, 2.2 million values for
 // exp; every one with -ulp.all), for the Go twin and each assembly set.
 func TestVecMathULP(t *testing.T) {
-	stride := 1021 // prime, so the sample does not follow the mantissa pattern
-	if testing.Short() || raceEnabled { // the race detector slows the Go twin 10×
+	// 1021 is prime, so the sample does not follow the mantissa pattern;
+	// the race detector slows the Go twin 10×, hence the sparser sample.
+	stride := 1021
+	if testing.Short() || raceEnabled {
 		stride = 16381
 	}
 	if *ulpAll {
@@ -142,7 +148,8 @@ func TestVecMathULP(t *testing.T) {
 	}
 }
 
-// TestVecMathSpecial checks the special values of exp, tanh and sigmoid.
+// TestVecMathSpecial checks the special values of exp, tanh, sigmoid and
+// log, and a few values whose correctly rounded result is known.
 func TestVecMathSpecial(t *testing.T) {
 	inf, nan := float32(math.Inf(1)), float32(math.NaN())
 	negZero := float32(math.Copysign(0, -1))
@@ -177,9 +184,29 @@ func TestVecMathSpecial(t *testing.T) {
 		{"sigmoid", -100, 27 * 0x1p-149}, // σ(−100) ≈ 3.72e−44 = 26.55·2^−149, in the subnormals
 		{"sigmoid", nan, nan},
 		{"sigmoid", -1000, 0},
+		{"log", 1, 0},
+		{"log", 0, float32(math.Inf(-1))},
+		{"log", negZero, float32(math.Inf(-1))},
+		{"log", -1, nan},
+		{"log", -1e-45, nan},
+		{"log", float32(math.Inf(-1)), nan},
+		{"log", inf, inf},
+		{"log", nan, nan},
+		// The values below are math.log in Python's float64, rounded to float32
+		// by NumPy.
+		{"log", 2, 0.6931472},                // ln 2 = 0.693147180…
+		{"log", 1e-45, -103.27893},           // the least subnormal, 2^−149: −103.278929…
+		{"log", math.MaxFloat32, 88.72284},   // 88.722839…
+		{"log", 1 + 0x1p-23, 0x1.fffffep-24}, // 2^−23 − 2^−47 + 2^−70/3 − …: the float below 2^−23
+		{"log", 1 - 0x1p-24, -0x1p-24},       // −2^−24 − 2^−49 − …: rounds to −2^−24
+		// The largest m the reduction keeps (e = 0): 0.346573488…, which lies
+		// 0.57 ulp above this float and 0.43 below the next, 0x1.62e42ap-2;
+		// log32 is within its bound but not correctly rounded here.
+		{"log", 0x1.6a09e4p0, 0x1.62e428p-2},
+		{"log", 0x1.6a09e6p0, 0x1.62e42ep-2}, // the next float, 2·√½ rounded down, halved to m = √½, e = 1: 0.346573573…
 	}
 	for _, k := range f32Sets() {
-		fns := map[string]func(dst, a []float32){"exp": k.exp, "tanh": k.tanh, "sigmoid": k.sigmoid}
+		fns := map[string]func(dst, a []float32){"exp": k.exp, "tanh": k.tanh, "sigmoid": k.sigmoid, "log": k.log}
 		for _, tt := range tests {
 			// Fill a whole vector and more with x so the main loop and the
 			// tail both see it.
@@ -208,4 +235,11 @@ func ExampleUnary_exp() {
 	Unary(OpExp, x, x)
 	fmt.Println(x)
 	// Output: [1 2.7182817 0.36787945]
+}
+
+func ExampleUnary_log() {
+	x := []float32{1, 2, 0.5, 0, -1}
+	Unary(OpLog, x, x)
+	fmt.Println(x)
+	// Output: [0 0.6931472 -0.6931472 -Inf NaN]
 }

@@ -2,15 +2,16 @@ package kernels
 
 import "math"
 
-// This file holds the float32 exp, tanh and sigmoid that the assembly
+// This file holds the float32 exp, tanh, sigmoid and log that the assembly
 // kernels vectorise, written out in scalar Go as their reference twins. The
 // assembly evaluates the same formulas in the same order with the same
 // constants (read from vecConsts), so twin and assembly agree to the last
 // bit, except where fma32 below rounds twice (at most 1 ulp, rarely).
 //
-// Accuracy against math.Exp, math.Tanh and the float64 Sigmoid, measured by
-// TestVecMathULP over every float32 input (go test -run ULP -args -ulp.all,
-// 19 minutes), is stated on each function; the tests assert it on a sample.
+// Accuracy against math.Exp, math.Tanh, the float64 Sigmoid and math.Log,
+// measured by TestVecMathULP over every float32 input (go test -run ULP
+// -args -ulp.all, about 22 minutes), is stated on each function; the tests assert
+// it on a sample.
 
 // Constants of the vector math. Each is stored 8 times in a row of vecConsts
 // (32 bytes, one AVX2 register); the AVX-512 kernels broadcast the first
@@ -50,6 +51,36 @@ const (
 	tanhP2    = -5.37397155531e-2
 	tanhP1    = 1.33314422036e-1
 	tanhP0    = -3.33332819422e-1
+
+	// log(x) = e·ln 2 + log1p(f) with x = 2^e·m, m in [√½, √2), f = m − 1.
+	// The reduction is musl's logf (src/math/logf.c): adding logShift =
+	// 0x3f800000 − 0x3f3504f3 (the bits of 1 and of √½ rounded down) to the
+	// bits of x carries into the exponent exactly when the mantissa is at
+	// least √2's, and logSqrtHalf restores the mantissa field to [√½, √2).
+	// Subnormal inputs are first scaled by 2^23 (logTwo23), which makes
+	// them normal, exactly.
+	logShift     = 0x3f800000 - 0x3f3504f3
+	logSqrtHalf  = 0x3f3504f3     // √½ rounded down to float32, as bits
+	logSqrt2     = 0x3fb504f3     // twice that: where m in [1, 2) is halved
+	logMantMask  = 0x007fffff     // the mantissa field
+	logMinNormal = 0x1p-126       // the least normal float32
+	logTwo23     = 0x1p23         // scales a subnormal to a normal float
+	logLn2Hi     = 0.693359375    // Cephes's split of ln 2: 355/512, so e·logLn2Hi is exact
+	logLn2Lo     = -2.12194440e-4 // ln 2 − logLn2Hi
+	logFixup     = 0x03530421     // the VFIXUPIMMPS table of the special values (elementwise_avx512_amd64.s)
+	// log1p(f) ≈ f − f²/2 + f³·P(f) on [√½ − 1, √2 − 1]: Cephes's logf
+	// (Moshier, Cephes Math Library 2.2). Rounded to float32, P's own
+	// relative error there is 3.5e-9 (0.06 ulp), computed in float64 by
+	// NumPy over 400,001 points.
+	logP8 = 7.0376836292e-2
+	logP7 = -1.1514610310e-1
+	logP6 = 1.1676998740e-1
+	logP5 = -1.2420140846e-1
+	logP4 = 1.4249322787e-1
+	logP3 = -1.6668057665e-1
+	logP2 = 2.0000714765e-1
+	logP1 = -2.4999993993e-1
+	logP0 = 3.3333331174e-1
 )
 
 // Byte offsets of the rows of vecConsts.
@@ -76,6 +107,29 @@ const (
 	offTanhP2
 	offTanhP1
 	offTanhP0
+	offHalf
+	offInf
+	offNegInf
+	offNaN
+	offLogShift
+	offLogSqrtHalf
+	offLogSqrt2
+	offLogMantMask
+	offLogMinNormal
+	offLogTwo23
+	offLogMinus23 // −23.0: the exponent correction of a scaled subnormal
+	offLogLn2Hi
+	offLogLn2Lo
+	offLogFixup
+	offLogP8
+	offLogP7
+	offLogP6
+	offLogP5
+	offLogP4
+	offLogP3
+	offLogP2
+	offLogP1
+	offLogP0
 	offEnd
 )
 
@@ -110,6 +164,29 @@ var vecConsts = func() (t [offEnd / 32][8]uint32) {
 	f(offTanhP2, tanhP2)
 	f(offTanhP1, tanhP1)
 	f(offTanhP0, tanhP0)
+	f(offHalf, 0.5)
+	f(offInf, float32(math.Inf(1)))
+	f(offNegInf, float32(math.Inf(-1)))
+	f(offNaN, float32(math.NaN()))
+	set(offLogShift, logShift)
+	set(offLogSqrtHalf, logSqrtHalf)
+	set(offLogSqrt2, logSqrt2)
+	set(offLogMantMask, logMantMask)
+	f(offLogMinNormal, logMinNormal)
+	f(offLogTwo23, logTwo23)
+	f(offLogMinus23, -23)
+	f(offLogLn2Hi, logLn2Hi)
+	f(offLogLn2Lo, logLn2Lo)
+	set(offLogFixup, logFixup)
+	f(offLogP8, logP8)
+	f(offLogP7, logP7)
+	f(offLogP6, logP6)
+	f(offLogP5, logP5)
+	f(offLogP4, logP4)
+	f(offLogP3, logP3)
+	f(offLogP2, logP2)
+	f(offLogP1, logP1)
+	f(offLogP0, logP0)
 	return t
 }()
 
@@ -213,4 +290,55 @@ func sigmoid32(x float32) float32 {
 		inv = 1 - q
 	}
 	return fma32(r, inv, q)
+}
+
+// log32 is the natural logarithm for float32, at most 0.83 ulp from the
+// exact value for every positive float32, subnormals included; log(±0) =
+// −Inf, log(x < 0) = NaN, log(+Inf) = +Inf, NaN gives NaN.
+//
+// With x = 2^e·m (logReduce) and f = m − 1, exact by Sterbenz's lemma,
+// log x = e·ln 2 + f − f²/2 + f³·P(f), summed as Cephes's logf does: the
+// small terms first (y), then f, then e·ln2Hi (an exact product). The
+// rounding of f + y costs little once e·ln2Hi is added: for |e| ≥ 2 it is
+// small beside the result's ulp. Keeping it exactly (Fast2Sum) was tried
+// and gave the same largest error, 0.83 ulp over every float32, so the
+// cheaper sum stays.
+func log32(x float32) float32 {
+	switch {
+	case x != x || x > math.MaxFloat32:
+		return x
+	case x == 0:
+		return float32(math.Inf(-1))
+	case x < 0:
+		return float32(math.NaN())
+	}
+	e, m := logReduce(x)
+	f := m - 1
+	z := f * f
+	p := float32(logP8)
+	p = fma32(p, f, logP7)
+	p = fma32(p, f, logP6)
+	p = fma32(p, f, logP5)
+	p = fma32(p, f, logP4)
+	p = fma32(p, f, logP3)
+	p = fma32(p, f, logP2)
+	p = fma32(p, f, logP1)
+	p = fma32(p, f, logP0)
+	y := p * f * z // f³·P(f)
+	y = fma32(e, logLn2Lo, y)
+	y = fma32(-0.5, z, y)
+	return fma32(e, logLn2Hi, f+y)
+}
+
+// logReduce returns e and m with x = 2^e·m and m in [√½, √2), both exact,
+// for a positive finite x.
+func logReduce(x float32) (e, m float32) {
+	var k int32
+	if x < logMinNormal {
+		x *= logTwo23
+		k = -23
+	}
+	b := math.Float32bits(x) + logShift
+	k += int32(b>>23) - 127
+	return float32(k), math.Float32frombits(b&logMantMask + logSqrtHalf)
 }
