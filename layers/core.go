@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/spec"
 	"github.com/deepgo-dev/deepgo/tensor"
 )
@@ -60,11 +61,37 @@ func (l *Dropout) Call(ctx *Context, x *autograd.Value) *autograd.Value {
 		return x
 	}
 	mask := tensor.New(x.Data.DType(), x.Shape()...)
-	scale := 1 / (1 - l.Rate)
-	for i := 0; i < mask.Len(); i++ {
-		if ctx.RNG.Float64() >= l.Rate {
-			mask.SetFlat(i, scale)
-		}
+	if mask.DType() == tensor.Float64 {
+		dropoutMask(ctx.RNG, mask.Float64s(), l.Rate)
+	} else {
+		dropoutMask(ctx.RNG, mask.Float32s(), l.Rate)
 	}
 	return autograd.Mul(x, autograd.Const(mask))
+}
+
+// dropoutMask fills mask with 0 (dropped, probability rate) or 1/(1−rate)
+// (kept). Each draw of the generator gives two elements — the two 32-bit
+// halves of a Uint64, kept when at least rate·2³² — so a mask costs half a
+// draw per element instead of one Float64 each. Call and Forward share it,
+// so both paths drop the same elements for the same generator state.
+func dropoutMask[T kernels.Float](rng *rand.Rand, mask []T, rate float64) {
+	scale := T(1 / (1 - rate))
+	threshold := uint64(rate * (1 << 32)) // rate < 1, so this fits 32 bits
+	i := 0
+	for ; i+1 < len(mask); i += 2 {
+		r := rng.Uint64()
+		mask[i], mask[i+1] = 0, 0
+		if r&0xffffffff >= threshold {
+			mask[i] = scale
+		}
+		if r>>32 >= threshold {
+			mask[i+1] = scale
+		}
+	}
+	if i < len(mask) {
+		mask[i] = 0
+		if rng.Uint64()&0xffffffff >= threshold {
+			mask[i] = scale
+		}
+	}
 }

@@ -173,13 +173,7 @@ func (l *Dropout) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	}
 	mask := l.fast.mask.like(x)
 	md := mask.Float32s()
-	scale := float32(1 / (1 - l.Rate))
-	for i := range md {
-		md[i] = 0
-		if ctx.RNG.Float64() >= l.Rate {
-			md[i] = scale
-		}
-	}
+	dropoutMask(ctx.RNG, md, l.Rate)
 	y := l.fast.y.like(x)
 	kernels.Binary(kernels.OpMul, y.Float32s(), x.Float32s(), md)
 	l.fast.last = mask
