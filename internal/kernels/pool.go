@@ -91,8 +91,44 @@ func (g *Pool2D) check(op string, x, y int, arg []int32) {
 // conditional moves (builtin max, and an integer select for arg): on
 // post-ReLU activations, full of equal zeros, a branch per value
 // mispredicts so often that it doubled the time in measurements.
+//
+// float32 data goes to the AVX-512 or AVX2 kernels where the CPU has them
+// (pool_amd64.go), which give the same bits as the Go loops.
 func MaxPool2D[T Float](g Pool2D, y []T, arg []int32, x []T) {
 	g.check("MaxPool2D", len(x), len(y), arg)
+	if y32, ok := any(y).([]float32); ok && poolF32 != nil {
+		maxPool2DRuns(g, y32, arg, any(x).([]float32), poolF32.maxRun)
+		return
+	}
+	maxPool2DGo(g, y, arg, x)
+}
+
+// MaxPool2DBackward writes into dx the gradient of MaxPool2D: each dy goes
+// to the input cell arg names, adding where windows overlap. arg is what
+// MaxPool2D wrote for the same geometry. float32 data goes to the assembly
+// kernels where the CPU has them, which give the same bits as the Go loop.
+func MaxPool2DBackward[T Float](g Pool2D, dx []T, arg []int32, dy []T) {
+	g.check("MaxPool2DBackward", len(dx), len(dy), arg)
+	if dx32, ok := any(dx).([]float32); ok && poolF32 != nil {
+		maxPool2DBackwardRuns(g, dx32, arg, any(dy).([]float32), poolF32.maxBackRun)
+		return
+	}
+	maxPool2DBackwardGo(g, dx, arg, dy)
+}
+
+// maxPool2DGo is the pure-Go twin of MaxPool2D. It writes into y the
+// maximum of each window of x and, when arg is not nil, into arg the
+// position of that maximum within its sample, (h·W + w)·C + c. On ties the first maximum in row-major window order
+// wins, as in PyTorch's max_pool2d. A window holding a NaN gives NaN; which
+// of its cells arg then names is unspecified.
+//
+// The loops are ordered for channels-last data: each window cell is a
+// contiguous run of C values, compared with the running maxima of the C
+// outputs. The comparisons are written so that the compiler selects with
+// conditional moves (builtin max, and an integer select for arg): on
+// post-ReLU activations, full of equal zeros, a branch per value
+// mispredicts so often that it doubled the time in measurements.
+func maxPool2DGo[T Float](g Pool2D, y []T, arg []int32, x []T) {
 	in, out, c := g.InLen(), g.OutLen(), g.C
 	for n := range g.N {
 		xs, ys := x[n*in:(n+1)*in], y[n*out:(n+1)*out]
@@ -146,10 +182,10 @@ func MaxPool2D[T Float](g Pool2D, y []T, arg []int32, x []T) {
 	}
 }
 
-// MaxPool2DBackward writes into dx the gradient of MaxPool2D: each dy goes
-// to the input cell arg names, adding where windows overlap.
-func MaxPool2DBackward[T Float](g Pool2D, dx []T, arg []int32, dy []T) {
-	g.check("MaxPool2DBackward", len(dx), len(dy), arg)
+// maxPool2DBackwardGo is the pure-Go twin of MaxPool2DBackward. It writes
+// into dx the gradient of MaxPool2D: each dy goes to the input cell arg
+// names, adding where windows overlap.
+func maxPool2DBackwardGo[T Float](g Pool2D, dx []T, arg []int32, dy []T) {
 	in, out := g.InLen(), g.OutLen()
 	clear(dx[:g.N*in])
 	for n := range g.N {
