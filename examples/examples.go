@@ -37,6 +37,13 @@ var All = []Example{
 		Train:       "mnist:train",
 		Test:        "mnist:test",
 	},
+	{
+		Name:        "mnist-lstm",
+		Description: "each image as 28 rows of 28 features: LSTM 128 → Dense 10 softmax; Adam; 3 epochs",
+		SpecFile:    "specs/mnist-lstm.yaml",
+		Train:       "mnist:train",
+		Test:        "mnist:test",
+	},
 }
 
 // Get returns the example called name.

@@ -12,8 +12,9 @@ import (
 // its parameter count against Keras's summary of the same model.
 func TestExamplesBuild(t *testing.T) {
 	want := map[string]int{
-		"mnist-mlp": 235146, // 200,960 + 32,896 + 1,290 (issue 2)
-		"mnist-cnn": 34826,  // Keras's simple MNIST convnet summary
+		"mnist-mlp":  235146, // 200,960 + 32,896 + 1,290 (issue 2)
+		"mnist-cnn":  34826,  // Keras's simple MNIST convnet summary
+		"mnist-lstm": 81674,  // LSTM 128 on 28 features (80,384, Keras's summary) + Dense 10 (1,290)
 	}
 	for _, e := range examples.All {
 		src, err := e.Spec()

@@ -1,0 +1,78 @@
+package layers
+
+import (
+	"math/rand/v2"
+
+	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/spec"
+)
+
+// GRU is Keras's gated recurrent unit (Cho et al. 2014) in its default
+// reset_after=True form (the cuDNN one): with input projection
+// x_t·kernel + bias[0] and recurrent projection h_{t−1}·recurrent_kernel +
+// bias[1], each split into three column blocks in Keras's order z, r, h,
+//
+//	z = σ(x_z + r_z)   r = σ(x_r + r_r)    (σ: recurrent_activation)
+//	ĥ = tanh(x_h + r ⊙ r_h)                (tanh: activation)
+//	h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ
+//
+// with h_0 = 0; bias has shape (2, 3·units). Gate order versus PyTorch:
+// Keras's z, r, h are torch.nn.GRU's z, r, n blocks stored in the order
+// r, z, n, so weight_ih = kernelᵀ with the first two row blocks swapped
+// (likewise weight_hh from recurrent_kernelᵀ), bias_ih = bias[0] and
+// bias_hh = bias[1] with the same swap.
+type GRU struct {
+	recurrent
+	// ResetAfter applies the reset gate after the recurrent product; only
+	// true (Keras's default) is implemented.
+	ResetAfter bool
+}
+
+// NewGRU returns a GRU with Keras's defaults: tanh and sigmoid,
+// reset_after, a (2, 3·units) zero bias, glorot_uniform kernel, orthogonal
+// recurrent kernel, the last state only, forwards.
+func NewGRU(units int, opts ...RNNOption) *GRU {
+	r := newRecurrent(units, 3, opts)
+	if r.noResetAfter {
+		r.fail("reset_after=false: not supported yet")
+	}
+	return &GRU{recurrent: r, ResetAfter: true}
+}
+
+func (*GRU) ClassName() string { return "GRU" }
+
+func (l *GRU) Config() spec.Args {
+	return l.config(spec.Arg{Name: "reset_after", Value: l.ResetAfter})
+}
+
+func (l *GRU) Build(in []int, rng *rand.Rand) error {
+	return l.build(l, in, rng, []int{2, 3 * l.Units})
+}
+
+func (l *GRU) Call(_ *Context, x *autograd.Value) *autograd.Value {
+	var inBias, recBias *autograd.Value
+	if l.bias != nil {
+		cols := 3 * l.Units
+		inBias = autograd.Reshape(autograd.SliceAxis(l.bias.Value, 0, 0, 1), cols)
+		recBias = autograd.Reshape(autograd.SliceAxis(l.bias.Value, 0, 1, 2), cols)
+	}
+	return l.run(x, inBias, 1, func(xt *autograd.Value, s []*autograd.Value) []*autograd.Value {
+		rec := autograd.Linear(s[0], l.recurrentKernel.Value, recBias)
+		z := l.recAct(autograd.Add(l.gate(xt, 0), l.gate(rec, 0)))
+		r := l.recAct(autograd.Add(l.gate(xt, 1), l.gate(rec, 1)))
+		hh := l.act(autograd.Add(l.gate(xt, 2), autograd.Mul(r, l.gate(rec, 2))))
+		// z⊙h + (1−z)⊙ĥ, written ĥ + z⊙(h − ĥ) to need no constant 1.
+		return []*autograd.Value{autograd.Add(hh, autograd.Mul(z, autograd.Sub(s[0], hh)))}
+	})
+}
+
+func init() {
+	register(entry{"gru", append([]string{"recurrent_activation", "reset_after"}, recurrentArgs...),
+		func(r *spec.Reader) Layer {
+			opts := readRecurrent(r, 3)
+			if !r.Bool("reset_after", true) {
+				opts = append(opts, func(rec *recurrent) { rec.noResetAfter = true })
+			}
+			return NewGRU(r.PositiveInt("units", 0), opts...)
+		}})
+}

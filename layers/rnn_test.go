@@ -1,0 +1,201 @@
+package layers_test
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/layers"
+	"github.com/deepgo-dev/deepgo/layers/layertest"
+	"github.com/deepgo-dev/deepgo/spec"
+	"github.com/deepgo-dev/deepgo/tensor"
+)
+
+// newRNN builds one of the three recurrent layers by its spec name.
+func newRNN(kind string, units int, opts ...layers.RNNOption) layers.Layer {
+	switch kind {
+	case "simple_rnn":
+		return layers.NewSimpleRNN(units, opts...)
+	case "lstm":
+		return layers.NewLSTM(units, opts...)
+	case "gru":
+		return layers.NewGRU(units, opts...)
+	}
+	panic("unknown recurrent layer " + kind)
+}
+
+// TestRNNConformance runs the shared layer checks (shapes, config round
+// trip, float64 finite-difference gradients of input and weights) on each
+// recurrent layer, both directions, with and without return_sequences:
+// batch 2, 3 timesteps, 4 features, 5 units.
+func TestRNNConformance(t *testing.T) {
+	for _, kind := range []string{"simple_rnn", "lstm", "gru"} {
+		for _, c := range []struct {
+			name string
+			opts []layers.RNNOption
+		}{
+			{"last", nil},
+			{"sequences", []layers.RNNOption{layers.ReturnSequences()}},
+			{"backwards", []layers.RNNOption{layers.GoBackwards()}},
+			{"backwards sequences", []layers.RNNOption{layers.GoBackwards(), layers.ReturnSequences()}},
+			{"no bias", []layers.RNNOption{layers.WithoutRNNBias(), layers.ReturnSequences()}},
+		} {
+			t.Run(kind+" "+c.name, func(t *testing.T) {
+				layertest.Check(t, newRNN(kind, 5, c.opts...), []int{3, 4})
+			})
+		}
+	}
+}
+
+// TestRNNParamCounts compares weight counts with Keras's model.summary()
+// for 128 units on 28 features (MNIST rows): SimpleRNN 128·(28+128+1) =
+// 20,096; LSTM 4·128·(28+128+1) = 80,384; GRU reset_after 3·128·(28+128+2)
+// = 60,672.
+func TestRNNParamCounts(t *testing.T) {
+	for kind, want := range map[string]int{"simple_rnn": 20096, "lstm": 80384, "gru": 60672} {
+		l := newRNN(kind, 128)
+		l.SetName(kind)
+		if err := l.Build([]int{28, 28}, rand.New(rand.NewPCG(1, 2))); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := layers.CountParams(l); got != want {
+			t.Errorf("%s(128) on 28 features: %d parameters, want %d (Keras summary)", kind, got, want)
+		}
+	}
+}
+
+// TestLSTMUnitForgetBias checks Keras's initial LSTM bias: zeros with ones
+// on the forget gate, the second block of units.
+func TestLSTMUnitForgetBias(t *testing.T) {
+	for _, ufb := range []bool{true, false} {
+		var opts []layers.RNNOption
+		if !ufb {
+			opts = append(opts, layers.WithoutUnitForgetBias())
+		}
+		l := layers.NewLSTM(3, opts...)
+		if err := l.Build([]int{2, 2}, rand.New(rand.NewPCG(1, 2))); err != nil {
+			t.Fatal(err)
+		}
+		b := l.Weights()[2].Value.Data.Values()
+		for j, v := range b {
+			want := 0.0
+			if ufb && j >= 3 && j < 6 {
+				want = 1
+			}
+			if v != want {
+				t.Errorf("unit_forget_bias=%v: bias[%d] = %g, want %g", ufb, j, v, want)
+			}
+		}
+	}
+}
+
+func TestRNNErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	if err := layers.NewLSTM(4).Build([]int{28}, rng); err == nil || !strings.Contains(err.Error(), "(timesteps, features)") {
+		t.Errorf("LSTM on rank-1 samples: got %v, want an error asking for (timesteps, features)", err)
+	}
+	if err := layers.NewGRU(0).Build([]int{3, 4}, rng); err == nil || !strings.Contains(err.Error(), "units") {
+		t.Errorf("GRU(0): got %v, want a units error", err)
+	}
+	for _, c := range []struct {
+		typ  string
+		arg  spec.Arg
+		want string
+	}{
+		{"lstm", spec.Arg{Name: "dropout", Value: 0.2}, "dropout=0.2: not supported yet"},
+		{"gru", spec.Arg{Name: "recurrent_dropout", Value: 0.1}, "not supported yet"},
+		{"simple_rnn", spec.Arg{Name: "return_state", Value: true}, "return_state=true: not supported yet"},
+		{"gru", spec.Arg{Name: "reset_after", Value: false}, "reset_after=false: not supported yet"},
+		{"simple_rnn", spec.Arg{Name: "recurrent_activation", Value: "sigmoid"}, "recurrent_activation"},
+	} {
+		_, err := layers.FromSpec(layertest.Spec(c.typ, spec.Arg{Name: "units", Value: 4}, c.arg))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s with %s=%v: got %v, want an error containing %q", c.typ, c.arg.Name, c.arg.Value, err, c.want)
+		}
+	}
+	// Keras's defaults for the unsupported arguments are accepted.
+	if _, err := layers.FromSpec(layertest.Spec("lstm", spec.Arg{Name: "units", Value: 4},
+		spec.Arg{Name: "dropout", Value: 0.0}, spec.Arg{Name: "return_state", Value: false})); err != nil {
+		t.Errorf("lstm with default dropout and return_state: %v", err)
+	}
+}
+
+// rnnRef is one case of testdata/rnn_reference.json.
+type rnnRef struct {
+	Layer           string    `json:"layer"`
+	GoBackwards     bool      `json:"go_backwards"`
+	ReturnSequences bool      `json:"return_sequences"`
+	UseBias         bool      `json:"use_bias"`
+	Units           int       `json:"units"`
+	X               []float64 `json:"x"`
+	XShape          []int     `json:"x_shape"`
+	Kernel          []float64 `json:"kernel"`
+	RecurrentKernel []float64 `json:"recurrent_kernel"`
+	Bias            []float64 `json:"bias"`
+	Y               []float64 `json:"y"`
+	YShape          []int     `json:"y_shape"`
+	DX              []float64 `json:"dx"`
+	DKernel         []float64 `json:"dkernel"`
+	DRecurrent      []float64 `json:"drecurrent_kernel"`
+	DBias           []float64 `json:"dbias"`
+}
+
+// TestRNNMatchesPyTorch replays testdata/rnn_reference.json (from
+// gen_rnn_reference.py, which maps Keras's weight layouts and gate orders
+// to torch.nn.RNN/LSTM/GRU): forward values and the gradients of
+// sum(y ⊙ R) with respect to the input and every weight, in float64.
+func TestRNNMatchesPyTorch(t *testing.T) {
+	raw, err := os.ReadFile("testdata/rnn_reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct{ Cases []rnnRef }
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.Cases) != 15 { // the script writes 3 layers × (4 + 1 without bias)
+		t.Fatalf("%d reference cases, want 15", len(ref.Cases))
+	}
+	for _, c := range ref.Cases {
+		name := c.Layer
+		var opts []layers.RNNOption
+		if c.GoBackwards {
+			name, opts = name+" backwards", append(opts, layers.GoBackwards())
+		}
+		if c.ReturnSequences {
+			name, opts = name+" sequences", append(opts, layers.ReturnSequences())
+		}
+		if !c.UseBias {
+			name, opts = name+" no bias", append(opts, layers.WithoutRNNBias())
+		}
+		t.Run(name, func(t *testing.T) {
+			l := newRNN(c.Layer, c.Units, opts...)
+			l.SetName("l")
+			if err := l.Build(c.XShape[1:], rand.New(rand.NewPCG(1, 1))); err != nil {
+				t.Fatal(err)
+			}
+			ws := l.Weights()
+			vals := [][]float64{c.Kernel, c.RecurrentKernel, c.Bias}
+			for i, w := range ws {
+				w.Value.Data = tensor.FromFloat64(vals[i], w.Value.Data.Shape()...)
+			}
+			x := autograd.Param(tensor.FromFloat64(c.X, c.XShape...), "x")
+			y := l.Call(&layers.Context{}, x)
+			close(t, "y", y.Data, c.Y, 1e-10)
+			r := tensor.New(tensor.Float64, y.Shape()...)
+			for i := 0; i < r.Len(); i++ { // the script's R weights
+				r.SetFlat(i, 0.5+math.Mod(float64(i)*0.618033988749895, 1))
+			}
+			autograd.Backward(autograd.Sum(autograd.Mul(y, autograd.Const(r)), false))
+			close(t, "dx", x.Grad, c.DX, 1e-10)
+			grads := [][]float64{c.DKernel, c.DRecurrent, c.DBias}
+			for i, w := range ws {
+				close(t, "d"+w.Name, w.Value.Grad, grads[i], 1e-10)
+			}
+		})
+	}
+}
