@@ -58,6 +58,8 @@ type refCase struct {
 	DBias      []float64 `json:"dbias"`
 }
 
+// close checks got against want to tol·(1 + |want|); the tests share it
+// for every PyTorch comparison.
 func close(t *testing.T, what string, got *tensor.Tensor, want []float64, tol float64) {
 	t.Helper()
 	if got == nil {

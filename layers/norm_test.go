@@ -123,11 +123,11 @@ func TestLayerNormKernelBatchOne(t *testing.T) {
 		y := ref.Call(&layers.Context{}, xv)
 		autograd.Backward(autograd.Sum(autograd.Mul(y, autograd.Const(rweights(y.Shape()).AsType(tensor.Float32))), false))
 		got := fast.Forward(&layers.Context{}, x)
-		near(t, "output", got, y.Data.Values(), 1e-6)
+		close(t, "output", got, y.Data.Values(), 1e-6)
 		dx := fast.Backward(rweights(y.Shape()).AsType(tensor.Float32), true)
-		near(t, "dx", dx, xv.Grad.Values(), 1e-6)
+		close(t, "dx", dx, xv.Grad.Values(), 1e-6)
 		for i, w := range fast.Weights() {
-			near(t, w.Name+" gradient", w.Value.Grad, ref.Weights()[i].Value.Grad.Values(), 1e-6)
+			close(t, w.Name+" gradient", w.Value.Grad, ref.Weights()[i].Value.Grad.Values(), 1e-6)
 		}
 	}
 }
@@ -139,26 +139,6 @@ func rweights(shape []int) *tensor.Tensor {
 		r.SetFlat(i, 0.5+math.Mod(float64(i)*0.618033988749895, 1))
 	}
 	return r
-}
-
-// near checks got against want to tol·(1 + |want|).
-func near(t *testing.T, what string, got *tensor.Tensor, want []float64, tol float64) {
-	t.Helper()
-	if got == nil {
-		t.Errorf("%s: no value", what)
-		return
-	}
-	g := got.Values()
-	if len(g) != len(want) {
-		t.Errorf("%s: %d values, want %d", what, len(g), len(want))
-		return
-	}
-	for i := range g {
-		if math.Abs(g[i]-want[i]) > tol*(1+math.Abs(want[i])) {
-			t.Errorf("%s[%d] = %.12g, want %.12g (PyTorch)", what, i, g[i], want[i])
-			return
-		}
-	}
 }
 
 // normRef is one case of testdata/norm_reference.json.
@@ -275,14 +255,14 @@ func TestNormMatchesPyTorch(t *testing.T) {
 					x := tensor.FromFloat64(s.X, s.XShape...).AsType(mode.dtype)
 					r := rweights(s.XShape).AsType(mode.dtype)
 					y, dx := mode.run(l, training, x, r)
-					near(t, what+" y", y, s.Y, mode.tol)
-					near(t, what+" dx", dx, s.DX, mode.tol)
+					close(t, what+" y", y, s.Y, mode.tol)
+					close(t, what+" dx", dx, s.DX, mode.tol)
 					for _, w := range l.Weights() {
 						switch w.Name {
 						case "gamma":
-							near(t, what+" dgamma", w.Value.Grad, s.DGamma, mode.tol)
+							close(t, what+" dgamma", w.Value.Grad, s.DGamma, mode.tol)
 						case "beta":
-							near(t, what+" dbeta", w.Value.Grad, s.DBeta, mode.tol)
+							close(t, what+" dbeta", w.Value.Grad, s.DBeta, mode.tol)
 						}
 					}
 				}
@@ -297,13 +277,13 @@ func TestNormMatchesPyTorch(t *testing.T) {
 				}
 				ws := l.Weights()
 				mm, mv := ws[len(ws)-2].Value.Data, ws[len(ws)-1].Value.Data
-				near(t, "moving_mean after 3 steps", mm, c.MovingMeanAfter, mode.tol)
-				near(t, "moving_variance after 3 steps", mv, c.MovingVarianceAfter, mode.tol)
+				close(t, "moving_mean after 3 steps", mm, c.MovingMeanAfter, mode.tol)
+				close(t, "moving_variance after 3 steps", mv, c.MovingVarianceAfter, mode.tol)
 				if differs(mv.Values(), c.TorchRunningVar, 1e-4) == -1 {
 					t.Errorf("moving_variance %v equals torch's running_var (unbiased rule), want Keras's biased one", mv.Values())
 				}
 				step("inference", *c.Inference, false)
-				near(t, "moving_mean after inference", mm, c.MovingMeanAfter, mode.tol)
+				close(t, "moving_mean after inference", mm, c.MovingMeanAfter, mode.tol)
 			})
 		}
 	}
@@ -575,12 +555,12 @@ func TestNormKernelParallel(t *testing.T) {
 		y, dx := callRunner(ref, true, x, r)
 		gy, gdx := kernelRunner(fast, true, x, r)
 		name := fast.ClassName()
-		near(t, name+" output", gy, y.Values(), 1e-5)
-		near(t, name+" dx", gdx, dx.Values(), 1e-5)
+		close(t, name+" output", gy, y.Values(), 1e-5)
+		close(t, name+" dx", gdx, dx.Values(), 1e-5)
 		for i, w := range fast.Weights() {
-			near(t, name+" "+w.Name, w.Value.Data, ref.Weights()[i].Value.Data.Values(), 1e-5)
+			close(t, name+" "+w.Name, w.Value.Data, ref.Weights()[i].Value.Data.Values(), 1e-5)
 			if w.Trainable {
-				near(t, name+" "+w.Name+" gradient", w.Value.Grad, ref.Weights()[i].Value.Grad.Values(), 1e-5)
+				close(t, name+" "+w.Name+" gradient", w.Value.Grad, ref.Weights()[i].Value.Grad.Values(), 1e-5)
 			}
 		}
 	}
