@@ -13,7 +13,7 @@ import (
 // matrix P (one row per output pixel of the batch, KH·KW·C columns) is
 // built image by image in parallel, then y = act(P·W + b) is one GEMM
 // with the bias and ReLU applied as it writes its output. Backward takes
-// dW = Pᵀ·dZ, then reuses P's buffer for dP = dZ·Wᵀ, which col2im
+// dW = Pᵀ·dZ, then reuses P's tensor.Buffer for dP = dZ·Wᵀ, which col2im
 // scatters back onto the images.
 //
 // Why im2col: in a CPU profile of BenchmarkConv2DTrainStep (the mnist-cnn
@@ -27,7 +27,7 @@ import (
 // writing patches straight into GEMM's packed panels would save both the
 // patch matrix and GEMM's packing of it.
 type convState struct {
-	cols, y, dx buffer
+	cols, y, dx tensor.Buffer
 	x           *tensor.Tensor // the last input
 	p           []float32      // its patch matrix (x itself for an identity window)
 	out         *tensor.Tensor // the last output, whose activation Backward differentiates
@@ -70,7 +70,7 @@ func (c *conv) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 	s, g := &c.fast, &c.geom
 	n, k, f := x.Dim(0), g.PatchLen(), c.Filters
 	per := g.OH * g.OW // output pixels (patch-matrix rows) per image
-	y := s.y.get(n, c.outShape)
+	y := s.y.Get(n, c.outShape)
 	yd := y.Float32s()
 	s.x, s.out = x, y
 	if g.Identity() {
@@ -79,7 +79,7 @@ func (c *conv) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 		return y
 	}
 	s.setup(g)
-	s.xd, s.p = x.Float32s(), s.cols.get(n, []int{per * k}).Float32s()
+	s.xd, s.p = x.Float32s(), s.cols.Get(n, []int{per * k}).Float32s()
 	s.cd = s.p
 	threads := runtime.GOMAXPROCS(0)
 	step := max(1, threads*convChunkBytes/(4*per*k))
@@ -155,12 +155,12 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	if !needDX {
 		return nil
 	}
-	dx := s.dx.like(s.x)
+	dx := s.dx.Like(s.x)
 	if g.Identity() { // P is x: dx = dP
 		kernels.Gemm(false, true, rows, k, f, 1, dz, f, kv.Data.Float32s(), f, 0, dx.Float32s(), k)
 		return dx
 	}
-	// P has served dkernel: its buffer takes dP.
+	// P has served dkernel: its tensor.Buffer takes dP.
 	kernels.Gemm(false, true, rows, k, f, 1, dz, f, kv.Data.Float32s(), f, 0, s.p, k)
 	s.cd, s.dd = s.p, dx.Float32s()
 	kernels.ParallelFor(n, runtime.GOMAXPROCS(0), s.col2im)
@@ -168,7 +168,7 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 }
 
 // kernelGradSplit computes dkernel = Pᵀ·dZ over parts slices of the
-// pixels, each into its own buffer, then adds the partial sums in a fixed
+// pixels, each into its own tensor.Buffer, then adds the partial sums in a fixed
 // order, so the result does not depend on which thread ran which part.
 func (c *conv) kernelGradSplit(parts, rows, k, f int, dz, grad []float32) {
 	s := &c.fast

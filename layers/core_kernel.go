@@ -32,9 +32,9 @@ func (l *Flatten) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	return &l.fast.dx
 }
 
-// actState holds the output buffer of an activation layer.
+// actState holds the output tensor.Buffer of an activation layer.
 type actState struct {
-	y buffer
+	y tensor.Buffer
 	// last is the output of the last Forward, which Backward
 	// differentiates from.
 	last   *tensor.Tensor
@@ -42,7 +42,7 @@ type actState struct {
 }
 
 func (s *actState) forward(name string, x *tensor.Tensor) *tensor.Tensor {
-	y := s.y.like(x)
+	y := s.y.Like(x)
 	copy(y.Float32s(), x.Float32s())
 	n := x.Dim(-1)
 	actForward(name, y.Float32s(), x.Len()/n, n)
@@ -64,7 +64,7 @@ func (s *actState) backward(name string, dy *tensor.Tensor, needDX bool) *tensor
 // Fast is always true for ReLU.
 func (l *ReLU) Fast() bool { return true }
 
-// Forward computes max(x, 0) into the layer's buffer.
+// Forward computes max(x, 0) into the layer's tensor.Buffer.
 func (l *ReLU) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 	return l.fast.forward("relu", x)
 }
@@ -77,7 +77,7 @@ func (l *ReLU) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 // Fast reports whether the activation's derivative comes from its output.
 func (l *Activation) Fast() bool { return fastActivation(l.Fn) }
 
-// Forward applies the activation into the layer's buffer.
+// Forward applies the activation into the layer's tensor.Buffer.
 func (l *Activation) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 	return l.fast.forward(l.Fn, x)
 }
@@ -100,7 +100,7 @@ func (l *Activation) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 // Fast is always true for Softmax.
 func (l *Softmax) Fast() bool { return true }
 
-// Forward computes the softmax of each row into the layer's buffer.
+// Forward computes the softmax of each row into the layer's tensor.Buffer.
 func (l *Softmax) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 	return l.fast.forward("softmax", x)
 }
@@ -122,7 +122,7 @@ func (l *Softmax) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 
 // leakyState holds LeakyReLU's buffers.
 type leakyState struct {
-	y    buffer
+	y    tensor.Buffer
 	last *tensor.Tensor
 }
 
@@ -130,9 +130,9 @@ type leakyState struct {
 // input's and the derivative comes from the output.
 func (l *LeakyReLU) Fast() bool { return l.NegativeSlope > 0 }
 
-// Forward computes x, or slope·x where x ≤ 0, into the layer's buffer.
+// Forward computes x, or slope·x where x ≤ 0, into the layer's tensor.Buffer.
 func (l *LeakyReLU) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
-	y := l.fast.y.like(x)
+	y := l.fast.y.Like(x)
 	kernels.LeakyReLU(y.Float32s(), x.Float32s(), float32(l.NegativeSlope))
 	l.fast.last = y
 	return y
@@ -156,7 +156,7 @@ func (l *LeakyReLU) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 
 // dropoutState holds Dropout's mask and output buffers.
 type dropoutState struct {
-	mask, y buffer
+	mask, y tensor.Buffer
 	last    *tensor.Tensor // the mask of the last training Forward; nil outside training
 }
 
@@ -171,10 +171,10 @@ func (l *Dropout) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 		l.fast.last = nil
 		return x
 	}
-	mask := l.fast.mask.like(x)
+	mask := l.fast.mask.Like(x)
 	md := mask.Float32s()
 	dropoutMask(ctx.RNG, md, l.Rate)
-	y := l.fast.y.like(x)
+	y := l.fast.y.Like(x)
 	kernels.Binary(kernels.OpMul, y.Float32s(), x.Float32s(), md)
 	l.fast.last = mask
 	return y

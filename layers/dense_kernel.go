@@ -7,7 +7,7 @@ import (
 
 // denseState holds the buffers of Dense's Kernel.
 type denseState struct {
-	y, dx      buffer
+	y, dx      tensor.Buffer
 	x2, dz, xo tensor.Tensor // re-pointed views (no allocation)
 	dxo        tensor.Tensor
 	xshape     []int
@@ -45,7 +45,7 @@ func (d *Dense) forward(x *tensor.Tensor, logits bool) *tensor.Tensor {
 	s.x2.Alias(x, rows, in)
 	s.x, s.rows, s.logits = &s.x2, rows, logits
 	s.xshape = append(s.xshape[:0], x.Shape()...)
-	y := s.y.get(rows, []int{d.Units})
+	y := s.y.Get(rows, []int{d.Units})
 	yd := y.Float32s()
 	// Bias and ReLU are applied in the product's output pass, while each
 	// tile of y is still in cache; other activations follow in one sweep.
@@ -77,7 +77,7 @@ func (d *Dense) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	s.dz.Alias(dy, rows, d.Units)
 	dz := s.dz.Float32s()
 	if !s.logits {
-		actBackward(d.Activation, dz, s.y.get(rows, []int{d.Units}).Float32s(), rows, d.Units)
+		actBackward(d.Activation, dz, s.y.Get(rows, []int{d.Units}).Float32s(), rows, d.Units)
 	}
 	kv := d.kernel.Value
 	if kv.Grad == nil {
@@ -94,7 +94,7 @@ func (d *Dense) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	if !needDX {
 		return nil
 	}
-	dx := s.dx.get(rows, []int{in})
+	dx := s.dx.Get(rows, []int{in})
 	kernels.Gemm(false, true, rows, in, d.Units, 1, dz, d.Units, kv.Data.Float32s(), d.Units, 0, dx.Float32s(), in)
 	if len(s.xshape) == 2 {
 		return dx

@@ -16,43 +16,11 @@ type Kernel interface {
 	// from its output, for example, has not).
 	Fast() bool
 	// Forward computes the layer's output for the batch x (float32) into
-	// a buffer the layer owns. x and the result must stay untouched until
+	// a tensor.Buffer the layer owns. x and the result must stay untouched until
 	// Backward has run.
 	Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor
 	// Backward takes dy = dL/dy for the last Forward, writes (not adds)
 	// the gradients of the trainable weights into their Grad tensors and,
 	// when needDX is set, returns dL/dx. It may overwrite dy.
 	Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor
-}
-
-// buffer is a float32 tensor reused across calls: it grows to the largest
-// batch seen and serves smaller batches (the last, partial one) as views,
-// caching one view per batch size so that reuse allocates nothing.
-type buffer struct {
-	full  *tensor.Tensor
-	views []*tensor.Tensor
-}
-
-// get returns a buffer of shape (n, sample...). Its contents are stale.
-func (b *buffer) get(n int, sample []int) *tensor.Tensor {
-	if b.full == nil || b.full.Dim(0) < n || !tensor.SameShape(b.full.Shape()[1:], sample) {
-		b.full = tensor.Zeros(append([]int{n}, sample...)...)
-		b.views = b.views[:0]
-	}
-	if b.full.Dim(0) == n {
-		return b.full
-	}
-	for _, v := range b.views {
-		if v.Dim(0) == n {
-			return v
-		}
-	}
-	v := b.full.Rows(0, n)
-	b.views = append(b.views, v)
-	return v
-}
-
-// like returns a buffer shaped as t.
-func (b *buffer) like(t *tensor.Tensor) *tensor.Tensor {
-	return b.get(t.Dim(0), t.Shape()[1:])
 }

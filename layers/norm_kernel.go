@@ -92,7 +92,7 @@ func float32Weights(l Layer) bool {
 type batchNormState struct {
 	split          rowSplit
 	phase          int
-	y, dx          buffer
+	y, dx          tensor.Buffer
 	x              *tensor.Tensor
 	xs, ys, dys    []float32
 	dxs            []float32
@@ -126,7 +126,7 @@ func (l *BatchNormalization) Forward(ctx *Context, x *tensor.Tensor) *tensor.Ten
 	c := l.outShape[l.axis]
 	s.init(l, c)
 	s.x, s.xs, s.rows, s.training = x, x.Float32s(), x.Len()/c, ctx.Training
-	y := s.y.like(x)
+	y := s.y.Like(x)
 	s.ys = y.Float32s()
 	if s.training {
 		s.phase = bnSums
@@ -236,7 +236,7 @@ func (l *BatchNormalization) Backward(dy *tensor.Tensor, needDX bool) *tensor.Te
 			s.cc[j] = float32(-float64(s.k[j]) * s1[j] / m)
 		}
 	}
-	dx := s.dx.like(s.x)
+	dx := s.dx.Like(s.x)
 	s.dxs = dx.Float32s()
 	s.phase = bnInputGrad
 	s.split.do(s.rows, c, 0)
@@ -248,7 +248,7 @@ func (l *BatchNormalization) Backward(dy *tensor.Tensor, needDX bool) *tensor.Te
 type layerNormState struct {
 	split       rowSplit
 	backward    bool
-	y, dx       buffer
+	y, dx       tensor.Buffer
 	x           *tensor.Tensor
 	xs, ys, dys []float32
 	dxs         []float32
@@ -278,7 +278,7 @@ func (l *LayerNormalization) Forward(_ *Context, x *tensor.Tensor) *tensor.Tenso
 	s.scale, s.center = l.gamma != nil, l.beta != nil
 	s.gamma, s.beta = affineOrDefault(l.gamma, s.gamma, 1, c), affineOrDefault(l.beta, s.beta, 0, c)
 	s.mean, s.rstd = vec(s.mean, s.rows), vec(s.rstd, s.rows)
-	y := s.y.like(x)
+	y := s.y.Like(x)
 	s.ys = y.Float32s()
 	s.backward = false
 	s.split.do(s.rows, c, 0)
@@ -316,7 +316,7 @@ func (l *LayerNormalization) Backward(dy *tensor.Tensor, needDX bool) *tensor.Te
 	s.dys, s.dxs, s.backward = dy.Float32s(), nil, true
 	var dx *tensor.Tensor
 	if needDX {
-		dx = s.dx.like(s.x)
+		dx = s.dx.Like(s.x)
 		s.dxs = dx.Float32s()
 	}
 	s.split.do(s.rows, c, 2*c)

@@ -81,7 +81,7 @@ func (l *ZeroPadding2D) Call(_ *Context, x *autograd.Value) *autograd.Value {
 
 // padState holds ZeroPadding2D's buffers.
 type padState struct {
-	y, dx         buffer
+	y, dx         tensor.Buffer
 	in            []int // the sample shape
 	shape         []int // the batch shape of the last Forward, reused
 	before, after []int // padding of each batch axis
@@ -90,11 +90,11 @@ type padState struct {
 // Fast is always true for ZeroPadding2D.
 func (l *ZeroPadding2D) Fast() bool { return true }
 
-// Forward copies x into the middle of a zeroed buffer.
+// Forward copies x into the middle of a zeroed tensor.Buffer.
 func (l *ZeroPadding2D) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 	s := &l.fast
 	s.shape = append(append(s.shape[:0], x.Dim(0)), s.in...)
-	y := s.y.get(x.Dim(0), l.outShape)
+	y := s.y.Get(x.Dim(0), l.outShape)
 	yd := y.Float32s()
 	clear(yd)
 	kernels.PadCopy(yd, x.Float32s(), s.shape, s.before, s.after)
@@ -107,7 +107,7 @@ func (l *ZeroPadding2D) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor 
 		return nil
 	}
 	s := &l.fast
-	dx := s.dx.get(s.shape[0], s.in)
+	dx := s.dx.Get(s.shape[0], s.in)
 	kernels.CropCopy(dx.Float32s(), dy.Float32s(), s.shape, s.before, s.after)
 	return dx
 }

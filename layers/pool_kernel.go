@@ -11,7 +11,7 @@ import (
 // GlobalPooling): the loops of internal/kernels on buffers it owns, the
 // batch split over GOMAXPROCS goroutines when there is enough work. Max
 // pooling in training keeps the position of each window's maximum in arg,
-// an int32 buffer that grows with the largest batch and is then reused;
+// an int32 tensor.Buffer that grows with the largest batch and is then reused;
 // inference skips it (about half the work), and a Backward after an
 // inference Forward finds the positions then, from the input the Kernel
 // contract keeps intact.
@@ -19,7 +19,7 @@ type poolState struct {
 	max     bool
 	g       kernels.Pool2D // N is the batch of the last Forward
 	in, out []int          // sample shapes
-	y, dx   buffer
+	y, dx   tensor.Buffer
 	arg     []int32
 	hasArg  bool           // arg holds the positions for the last Forward
 	last    *tensor.Tensor // the input of the last Forward
@@ -48,7 +48,7 @@ func (s *poolState) setup(isMax bool, in, pool, strides []int, same bool) {
 func (s *poolState) forward(x *tensor.Tensor, training bool) *tensor.Tensor {
 	n := x.Dim(0)
 	s.g.N, s.last = n, x
-	y := s.y.get(n, s.out)
+	y := s.y.Get(n, s.out)
 	s.withArg = s.max && training
 	if s.withArg && len(s.arg) < n*s.g.OutLen() {
 		s.arg = make([]int32, n*s.g.OutLen())
@@ -63,7 +63,7 @@ func (s *poolState) backward(dy *tensor.Tensor) *tensor.Tensor {
 	if s.max && !s.hasArg {
 		s.forward(s.last, true)
 	}
-	dx := s.dx.get(s.g.N, s.in)
+	dx := s.dx.Get(s.g.N, s.in)
 	s.dy, s.d0 = dy.Float32s(), dx.Float32s()
 	s.run(true)
 	return dx
@@ -105,7 +105,7 @@ func (s *poolState) part(p int) {
 // Fast is always true: pooling has no weights.
 func (l *Pooling) Fast() bool { return true }
 
-// Forward pools x into the layer's buffer, as Call.
+// Forward pools x into the layer's tensor.Buffer, as Call.
 func (l *Pooling) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	return l.fast.forward(x, ctx.Training)
 }
@@ -121,7 +121,7 @@ func (l *Pooling) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 // Fast is always true: global pooling has no weights.
 func (l *GlobalPooling) Fast() bool { return true }
 
-// Forward pools each channel of x over all cells into the layer's buffer.
+// Forward pools each channel of x over all cells into the layer's tensor.Buffer.
 func (l *GlobalPooling) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	return l.fast.forward(x, ctx.Training)
 }

@@ -66,7 +66,7 @@ func (l *SpatialDropout2D) Call(ctx *Context, x *autograd.Value) *autograd.Value
 
 // spatialDropoutState holds SpatialDropout2D's mask and output buffers.
 type spatialDropoutState struct {
-	mask, y buffer
+	mask, y tensor.Buffer
 	last    *tensor.Tensor // the (batch, channels) mask of the last training Forward; nil outside training
 }
 
@@ -81,7 +81,7 @@ func (l *SpatialDropout2D) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tenso
 		return x
 	}
 	n, c := x.Dim(0), x.Dim(-1)
-	mask := l.fast.mask.get(n, l.outShape[2:])
+	mask := l.fast.mask.Get(n, l.outShape[2:])
 	md := mask.Float32s()
 	scale := float32(1 / (1 - l.Rate))
 	for i := range md {
@@ -90,7 +90,7 @@ func (l *SpatialDropout2D) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tenso
 			md[i] = scale
 		}
 	}
-	y := l.fast.y.like(x)
+	y := l.fast.y.Like(x)
 	spatialScale(y.Float32s(), x.Float32s(), md, n, c)
 	l.fast.last = mask
 	return y

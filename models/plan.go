@@ -24,8 +24,8 @@ type plan struct {
 	fused      bool
 	sparse     bool // sparse labels (else one-hot/soft targets)
 	fromLogits bool // predictions are the logits themselves
-	probs      planBuf
-	dlogits    planBuf
+	probs      tensor.Buffer
+	dlogits    tensor.Buffer
 	ctx        layers.Context
 }
 
@@ -34,31 +34,6 @@ type plan struct {
 type softmaxOutput interface {
 	SoftmaxOutput() bool
 	ForwardLogits(ctx *layers.Context, x *tensor.Tensor) *tensor.Tensor
-}
-
-// planBuf is a float32 buffer reused across steps: it grows to the
-// largest batch and serves smaller ones through cached views, so reuse
-// allocates nothing.
-type planBuf struct {
-	full  *tensor.Tensor
-	views []*tensor.Tensor
-}
-
-// get returns a buffer of exactly the given shape (stale contents).
-func (b *planBuf) get(shape []int) *tensor.Tensor {
-	n := tensor.NumElements(shape)
-	if b.full == nil || b.full.Len() < n {
-		b.full = tensor.Zeros(n)
-		b.views = b.views[:0]
-	}
-	for _, v := range b.views {
-		if tensor.SameShape(v.Shape(), shape) {
-			return v
-		}
-	}
-	v := b.full.Rows(0, n).Reshape(shape...)
-	b.views = append(b.views, v)
-	return v
 }
 
 // newPlan returns the kernel plan for m, or nil when some layer has no
@@ -126,8 +101,8 @@ func (p *plan) step(t *trainer, x, y, sw *tensor.Tensor) (float64, error) {
 		logits := p.forward(x, true, true)
 		n := logits.Dim(-1)
 		rows := logits.Len() / n
-		probs := p.probs.get(logits.Shape())
-		dy = p.dlogits.get(logits.Shape())
+		probs := p.probs.Like(logits)
+		dy = p.dlogits.Like(logits)
 		loss = softmaxCrossEntropy(probs.Float32s(), dy.Float32s(), logits.Float32s(), y, p.sparse, rows, n)
 		pred = probs
 		if p.fromLogits {
@@ -223,8 +198,8 @@ func (p *plan) evalBatch(x, y *tensor.Tensor) (float64, *tensor.Tensor) {
 	}
 	logits := p.forward(x, false, true)
 	n := logits.Dim(-1)
-	probs := p.probs.get(logits.Shape())
-	dl := p.dlogits.get(logits.Shape())
+	probs := p.probs.Like(logits)
+	dl := p.dlogits.Like(logits)
 	loss := softmaxCrossEntropy(probs.Float32s(), dl.Float32s(), logits.Float32s(), y, p.sparse, logits.Len()/n, n)
 	if p.fromLogits {
 		return loss, logits
