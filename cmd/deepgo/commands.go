@@ -256,6 +256,14 @@ func jsonNumber(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
+// loadSaved loads the saved model that --model names.
+func loadSaved(path string) (*models.Sequential, error) {
+	if path == "" {
+		return nil, usageError{"--model is required"}
+	}
+	return models.Load(path)
+}
+
 func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("deepgo eval", flag.ContinueOnError)
 	modelPath := fs.String("model", "", "saved .deepgo model")
@@ -266,10 +274,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	if *modelPath == "" {
-		return usageError{"--model is required"}
-	}
-	m, err := models.Load(*modelPath)
+	m, err := loadSaved(*modelPath)
 	if err != nil {
 		return err
 	}
@@ -301,10 +306,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	if *modelPath == "" {
-		return usageError{"--model is required"}
-	}
-	m, err := models.Load(*modelPath)
+	m, err := loadSaved(*modelPath)
 	if err != nil {
 		return err
 	}
