@@ -15,6 +15,9 @@ type Context struct {
 	Training bool
 	// RNG draws dropout masks; it is the model's seeded generator.
 	RNG *rand.Rand
+	// Mask is the timestep mask of the layer's input, (batch, timesteps)
+	// with 1 for real steps and 0 for padding, or nil; see NextMask.
+	Mask *tensor.Tensor
 }
 
 // Weight is one tensor a layer owns, with its name inside the layer

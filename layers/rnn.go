@@ -36,6 +36,13 @@ type recurrent struct {
 	// first; with ReturnSequences the output is in that (reversed) order,
 	// as Keras returns it.
 	GoBackwards bool
+	// Dropout and RecurrentDropout are the fractions of the inputs and of
+	// the recurrent state dropped in training, one mask per sequence as in
+	// Keras. ReturnState also returns the final states (Go API only: a
+	// Sequential model has one output). Not implemented yet: readRecurrent
+	// rejects non-default values.
+	Dropout, RecurrentDropout float64
+	ReturnState               bool
 
 	gates int // column blocks in the fused matrices: 1, 4 or 3
 	// Options that belong to one layer type, carried to its constructor.

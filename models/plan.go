@@ -71,14 +71,19 @@ func newPlan(m *Sequential) *plan {
 // layer, the last layer returns its logits.
 func (p *plan) forward(x *tensor.Tensor, training, logits bool) *tensor.Tensor {
 	p.ctx.Training = training
+	p.ctx.Mask = nil
 	n := len(p.ks)
 	for i, k := range p.ks {
+		var y *tensor.Tensor
 		if i == n-1 && logits && !p.fromLogits {
-			x = p.m.layers[i].(softmaxOutput).ForwardLogits(&p.ctx, x)
-			continue
+			y = p.m.layers[i].(softmaxOutput).ForwardLogits(&p.ctx, x)
+		} else {
+			y = k.Forward(&p.ctx, x)
 		}
-		x = k.Forward(&p.ctx, x)
+		p.ctx.Mask = layers.NextMask(p.m.layers[i], &p.ctx, x, p.ctx.Mask)
+		x = y
 	}
+	p.ctx.Mask = nil
 	return x
 }
 

@@ -231,10 +231,15 @@ func (m *Sequential) MetricNames() []string {
 }
 
 // forward runs the layers on a batch.
+// Each layer gets the mask the layers before it left (see layers.NextMask).
 func (m *Sequential) forward(ctx *layers.Context, x *autograd.Value) *autograd.Value {
+	ctx.Mask = nil
 	for _, l := range m.layers {
-		x = l.Call(ctx, x)
+		y := l.Call(ctx, x)
+		ctx.Mask = layers.NextMask(l, ctx, x.Data, ctx.Mask)
+		x = y
 	}
+	ctx.Mask = nil
 	return x
 }
 
