@@ -18,6 +18,17 @@ import (
 // kernel are skipped.
 func CheckKernel(t *testing.T, newLayer func() layers.Layer, sample []int) {
 	t.Helper()
+	CheckKernelMasked(t, newLayer, sample, nil)
+}
+
+// MaskFunc returns the timestep mask (1 = real step, 0 = padding) for a
+// batch of n samples, in dtype dt; see layers.NextMask.
+type MaskFunc func(n int, dt tensor.DType) *tensor.Tensor
+
+// CheckKernelMasked is CheckKernel with Context.Mask set to mask's result
+// (no mask when mask is nil) for both the kernel and the reference.
+func CheckKernelMasked(t *testing.T, newLayer func() layers.Layer, sample []int, mask MaskFunc) {
+	t.Helper()
 	fast, ref := newLayer(), newLayer()
 	k, ok := fast.(layers.Kernel)
 	if !ok {
@@ -42,7 +53,11 @@ func CheckKernel(t *testing.T, newLayer func() layers.Layer, sample []int) {
 		// Reference: autograd, loss = Σ y ⊙ R.
 		seed := uint64(round + 1)
 		xv := autograd.Param(x, "x")
-		yref := ref.Call(&layers.Context{Training: true, RNG: rand.New(rand.NewPCG(seed, 1))}, xv)
+		var m *tensor.Tensor
+		if mask != nil {
+			m = mask(n, tensor.Float32)
+		}
+		yref := ref.Call(&layers.Context{Training: true, RNG: rand.New(rand.NewPCG(seed, 1)), Mask: m}, xv)
 		r := tensor.ZerosLike(yref.Data)
 		for i, d := 0, r.Float32s(); i < len(d); i++ {
 			d[i] = float32(0.5 + math.Mod(float64(i)*0.618033988749895, 1))
@@ -52,7 +67,7 @@ func CheckKernel(t *testing.T, newLayer func() layers.Layer, sample []int) {
 		}
 		autograd.Backward(autograd.Sum(autograd.Mul(yref, autograd.Const(r)), false))
 		// Kernel.
-		y := k.Forward(&layers.Context{Training: true, RNG: rand.New(rand.NewPCG(seed, 1))}, x)
+		y := k.Forward(&layers.Context{Training: true, RNG: rand.New(rand.NewPCG(seed, 1)), Mask: m}, x)
 		near(t, "output", y, yref.Data)
 		dx := k.Backward(r.Clone(), true)
 		near(t, "input gradient", dx, xv.Grad)

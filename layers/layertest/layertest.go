@@ -35,6 +35,17 @@ func Input(seed int, shape ...int) *tensor.Tensor {
 // samples of the given shape, with a batch of 2.
 func Check(t *testing.T, l layers.Layer, sample []int) {
 	t.Helper()
+	CheckMasked(t, l, sample, nil)
+}
+
+// CheckMasked is Check with Context.Mask set to mask's result for the
+// batch of 2 (no mask when mask is nil), in Call and in the gradient check.
+func CheckMasked(t *testing.T, l layers.Layer, sample []int, mask MaskFunc) {
+	t.Helper()
+	var m *tensor.Tensor
+	if mask != nil {
+		m = mask(2, tensor.Float64)
+	}
 	if l.Name() == "" {
 		l.SetName("layer_under_test")
 	}
@@ -59,7 +70,7 @@ func Check(t *testing.T, l layers.Layer, sample []int) {
 	for _, w := range l.Weights() {
 		w.Value.Data = w.Value.Data.AsType(tensor.Float64)
 	}
-	y := l.Call(&layers.Context{RNG: rng}, autograd.Const(x))
+	y := l.Call(&layers.Context{RNG: rng, Mask: m}, autograd.Const(x))
 	want := append([]int{2}, l.OutputShape()...)
 	if !tensor.SameShape(y.Shape(), want) {
 		t.Errorf("Call output shape %v, OutputShape says %v", y.Shape(), want)
@@ -80,14 +91,17 @@ func Check(t *testing.T, l layers.Layer, sample []int) {
 		t.Errorf("rebuilt layer has %d weights, want %d", len(l2.Weights()), len(l.Weights()))
 	}
 	// Gradients with respect to the input and every trainable weight.
-	if err := GradCheck(l, x); err != nil {
+	if err := gradCheck(l, x, m); err != nil {
 		t.Errorf("gradient check: %v", err)
 	}
 }
 
 // GradCheck compares the layer's analytic gradients (input and trainable
 // weights) with finite differences, in float64, in inference mode.
-func GradCheck(l layers.Layer, x *tensor.Tensor) error {
+func GradCheck(l layers.Layer, x *tensor.Tensor) error { return gradCheck(l, x, nil) }
+
+// gradCheck is GradCheck with a timestep mask in the context (may be nil).
+func gradCheck(l layers.Layer, x, mask *tensor.Tensor) error {
 	ws := l.Weights()
 	var train []*layers.Weight
 	inputs := []*tensor.Tensor{x}
@@ -106,7 +120,7 @@ func GradCheck(l layers.Layer, x *tensor.Tensor) error {
 			w.Value = saved[i]
 		}
 	}()
-	ctx := &layers.Context{RNG: rand.New(rand.NewPCG(3, 4))}
+	ctx := &layers.Context{RNG: rand.New(rand.NewPCG(3, 4)), Mask: mask}
 	err := autograd.GradCheck(func(in []*autograd.Value) *autograd.Value {
 		for i, w := range train {
 			in[i+1].Name = saved[i].Name
