@@ -163,7 +163,7 @@ func (o orthogonal) Init(shape []int, rng *rand.Rand) *tensor.Tensor {
 }
 
 var names = []string{"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
-	"zeros", "ones", "random_uniform", "random_normal", "orthogonal"}
+	"zeros", "ones", "random_uniform", "random_normal", "orthogonal", "uniform", "normal"}
 
 // Names lists the identifiers Get accepts.
 func Names() []string { return slices.Clone(names) }
@@ -188,9 +188,9 @@ func Get(name string) (Initializer, error) {
 		return constant{"zeros", 0}, nil
 	case "ones":
 		return constant{"ones", 1}, nil
-	case "random_uniform": // Keras defaults minval -0.05, maxval 0.05
+	case "random_uniform", "uniform": // Keras defaults minval -0.05, maxval 0.05; "uniform" is Keras's alias
 		return randomUniform{-0.05, 0.05}, nil
-	case "random_normal": // Keras defaults mean 0, stddev 0.05
+	case "random_normal", "normal": // Keras defaults mean 0, stddev 0.05; "normal" is Keras's alias
 		return randomNormal{0, 0.05}, nil
 	case "orthogonal":
 		return orthogonal{1}, nil

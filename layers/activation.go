@@ -28,8 +28,17 @@ func NewActivation(name string) *Activation {
 	return l
 }
 
-func (*Activation) ClassName() string   { return "Activation" }
-func (l *Activation) Config() spec.Args { return spec.Args{{Name: "activation", Value: l.Fn}} }
+// Activation layers work elementwise (Softmax along the features), so a
+// timestep mask passes through them, as Keras's supports_masking. Keras's
+// Softmax also adds a large negative number where an attention-style mask
+// of its input's shape is 0; deepgo's timestep masks only pass through.
+
+func (*Activation) ClassName() string     { return "Activation" }
+func (*Activation) SupportsMasking() bool { return true }
+func (*ReLU) SupportsMasking() bool       { return true }
+func (*LeakyReLU) SupportsMasking() bool  { return true }
+func (*Softmax) SupportsMasking() bool    { return true }
+func (l *Activation) Config() spec.Args   { return spec.Args{{Name: "activation", Value: l.Fn}} }
 func (l *Activation) Build(in []int, _ *rand.Rand) error {
 	l.outShape = append([]int(nil), in...)
 	if err := l.configErr(); err != nil {

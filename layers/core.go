@@ -48,8 +48,12 @@ func NewDropout(rate float64) *Dropout {
 	return l
 }
 
-func (*Dropout) ClassName() string   { return "Dropout" }
-func (l *Dropout) Config() spec.Args { return spec.Args{{Name: "rate", Value: l.Rate}} }
+func (*Dropout) ClassName() string { return "Dropout" }
+
+// SupportsMasking is true: Dropout lets a timestep mask through (Keras
+// supports_masking).
+func (*Dropout) SupportsMasking() bool { return true }
+func (l *Dropout) Config() spec.Args   { return spec.Args{{Name: "rate", Value: l.Rate}} }
 
 func (l *Dropout) Build(in []int, _ *rand.Rand) error {
 	l.outShape = append([]int(nil), in...)

@@ -65,6 +65,10 @@ func NewDense(units int, opts ...DenseOption) *Dense {
 
 func (*Dense) ClassName() string { return "Dense" }
 
+// SupportsMasking is true: Dense maps each timestep on its own, so a
+// timestep mask passes through (Keras supports_masking).
+func (*Dense) SupportsMasking() bool { return true }
+
 func (d *Dense) Config() spec.Args {
 	act := d.Activation
 	if act == "" {

@@ -1,6 +1,14 @@
 // Package layers holds the Layer contract and the layers a model is built
-// from: Flatten, Dense, Activation, ReLU, LeakyReLU, Softmax, Dropout (and,
-// in later issues, convolution and recurrent layers).
+// from: Flatten, Dense, Activation, ReLU, LeakyReLU, Softmax, Dropout,
+// convolution, pooling and normalization layers, and for sequences
+// Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional and
+// TimeDistributed (Types lists every spec name).
+//
+// Sequences with padding carry a timestep mask from layer to layer, as in
+// Keras (mask.go): Embedding(mask_zero) and Masking start one, recurrent
+// layers carry their state over masked steps, GlobalAveragePooling1D
+// averages over the real steps, and Dense, Dropout, the activation layers
+// and TimeDistributed pass it on.
 //
 // The contract follows Keras 3: a constructor records the configuration;
 // Build receives the input shape (without the batch axis) on first use,

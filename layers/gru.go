@@ -49,15 +49,24 @@ func (l *GRU) Build(in []int, rng *rand.Rand) error {
 	return l.build(l, in, rng, []int{2, 3 * l.Units})
 }
 
-func (l *GRU) Call(_ *Context, x *autograd.Value) *autograd.Value {
+func (l *GRU) Call(ctx *Context, x *autograd.Value) *autograd.Value {
+	y, _ := l.CallWithState(ctx, x)
+	return y
+}
+
+// CallWithState is Call that also returns the final state [h] (Keras's
+// return_state=True), the carried h where the last steps are masked.
+func (l *GRU) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
 	var inBias, recBias *autograd.Value
 	if l.bias != nil {
 		cols := 3 * l.Units
 		inBias = autograd.Reshape(autograd.SliceAxis(l.bias.Value, 0, 0, 1), cols)
 		recBias = autograd.Reshape(autograd.SliceAxis(l.bias.Value, 0, 1, 2), cols)
 	}
-	return l.run(x, inBias, 1, func(xt *autograd.Value, s []*autograd.Value) []*autograd.Value {
-		rec := autograd.Linear(s[0], l.recurrentKernel.Value, recBias)
+	return l.run(ctx, x, inBias, 1, func(xt, rec *autograd.Value, s []*autograd.Value) []*autograd.Value {
+		if recBias != nil {
+			rec = autograd.Add(rec, recBias)
+		}
 		z := l.recAct(autograd.Add(l.gate(xt, 0), l.gate(rec, 0)))
 		r := l.recAct(autograd.Add(l.gate(xt, 1), l.gate(rec, 1)))
 		hh := l.act(autograd.Add(l.gate(xt, 2), autograd.Mul(r, l.gate(rec, 2))))

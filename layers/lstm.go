@@ -58,13 +58,20 @@ func (l *LSTM) Build(in []int, rng *rand.Rand) error {
 	return nil
 }
 
-func (l *LSTM) Call(_ *Context, x *autograd.Value) *autograd.Value {
+func (l *LSTM) Call(ctx *Context, x *autograd.Value) *autograd.Value {
+	y, _ := l.CallWithState(ctx, x)
+	return y
+}
+
+// CallWithState is Call that also returns the final states [h, c] (Keras's
+// return_state=True), carried over masked last steps.
+func (l *LSTM) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
 	var b *autograd.Value
 	if l.bias != nil {
 		b = l.bias.Value
 	}
-	return l.run(x, b, 2, func(xt *autograd.Value, s []*autograd.Value) []*autograd.Value {
-		z := autograd.Add(xt, autograd.MatMul(s[0], l.recurrentKernel.Value))
+	return l.run(ctx, x, b, 2, func(xt, rec *autograd.Value, s []*autograd.Value) []*autograd.Value {
+		z := autograd.Add(xt, rec)
 		i, f := l.recAct(l.gate(z, 0)), l.recAct(l.gate(z, 1))
 		g, o := l.act(l.gate(z, 2)), l.recAct(l.gate(z, 3))
 		c := autograd.Add(autograd.Mul(f, s[1]), autograd.Mul(i, g))

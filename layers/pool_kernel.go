@@ -123,6 +123,9 @@ func (l *GlobalPooling) Fast() bool { return true }
 
 // Forward pools each channel of x over all cells into the layer's tensor.Buffer.
 func (l *GlobalPooling) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
+	if y := l.forwardMasked(ctx, x); y != nil { // a masked mean (pool_global.go)
+		return y
+	}
 	return l.fast.forward(x, ctx.Training)
 }
 
@@ -130,6 +133,9 @@ func (l *GlobalPooling) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 func (l *GlobalPooling) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	if !needDX {
 		return nil
+	}
+	if dx := l.backwardMasked(dy); dx != nil {
+		return dx
 	}
 	return l.fast.backward(dy)
 }

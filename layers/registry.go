@@ -77,6 +77,9 @@ func FromSpec(l spec.Layer) (Layer, error) {
 		if err := l.Check(append([]string{"name"}, e.allowed...)...); err != nil {
 			return nil, err
 		}
+		if err := rejectNull(l); err != nil { // see bidirectional.go
+			return nil, err
+		}
 		r := l.Reader()
 		layer := e.build(r)
 		name := r.String("name", "")

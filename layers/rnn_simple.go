@@ -31,13 +31,20 @@ func (l *SimpleRNN) Build(in []int, rng *rand.Rand) error {
 	return l.build(l, in, rng, []int{l.Units})
 }
 
-func (l *SimpleRNN) Call(_ *Context, x *autograd.Value) *autograd.Value {
+func (l *SimpleRNN) Call(ctx *Context, x *autograd.Value) *autograd.Value {
+	y, _ := l.CallWithState(ctx, x)
+	return y
+}
+
+// CallWithState is Call that also returns the final state [h] (Keras's
+// return_state=True), the carried h where the last steps are masked.
+func (l *SimpleRNN) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
 	var b *autograd.Value
 	if l.bias != nil {
 		b = l.bias.Value
 	}
-	return l.run(x, b, 1, func(xt *autograd.Value, s []*autograd.Value) []*autograd.Value {
-		return []*autograd.Value{l.act(autograd.Add(xt, autograd.MatMul(s[0], l.recurrentKernel.Value)))}
+	return l.run(ctx, x, b, 1, func(xt, rec *autograd.Value, _ []*autograd.Value) []*autograd.Value {
+		return []*autograd.Value{l.act(autograd.Add(xt, rec))}
 	})
 }
 

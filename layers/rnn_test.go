@@ -106,9 +106,11 @@ func TestRNNErrors(t *testing.T) {
 		arg  spec.Arg
 		want string
 	}{
-		{"lstm", spec.Arg{Name: "dropout", Value: 0.2}, "dropout=0.2: not supported yet"},
-		{"gru", spec.Arg{Name: "recurrent_dropout", Value: 0.1}, "not supported yet"},
-		{"simple_rnn", spec.Arg{Name: "return_state", Value: true}, "return_state=true: not supported yet"},
+		{"lstm", spec.Arg{Name: "dropout", Value: 1.0}, "dropout must be in [0, 1), got 1"},
+		{"gru", spec.Arg{Name: "recurrent_dropout", Value: -0.1}, "recurrent_dropout must be in [0, 1)"},
+		{"simple_rnn", spec.Arg{Name: "return_state", Value: true}, "return_state=true: a Sequential model takes one output per layer"},
+		{"lstm", spec.Arg{Name: "stateful", Value: true}, "stateful=true: not supported"},
+		{"gru", spec.Arg{Name: "unroll", Value: true}, "unroll=true: not supported"},
 		{"gru", spec.Arg{Name: "reset_after", Value: false}, "reset_after=false: not supported yet"},
 		{"simple_rnn", spec.Arg{Name: "recurrent_activation", Value: "sigmoid"}, "recurrent_activation"},
 	} {
