@@ -107,7 +107,7 @@ func TestRunModelRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and trains models")
 	}
-	res, err := Run(Options{Rows: "^(mlp|cnn)-", Pairs: 1, Time: time.Millisecond})
+	res, err := Run(Options{Rows: "^(mlp|cnn|lstm)-", Pairs: 1, Time: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,10 +231,10 @@ func TestPeerPy(t *testing.T) {
 	if p.Info.Torch == "" || p.Info.Threads != 1 || !(p.Info.Sgemm1024 > 0) {
 		t.Errorf("peer info %+v; want a torch version, 1 thread and a GFLOP/s figure", p.Info)
 	}
-	// The first row, and the CNN's, whose PyTorch set-up (channels_last,
-	// TorchScript) has more that can break.
+	// The first row, the CNN's, whose PyTorch set-up (channels_last,
+	// TorchScript) has more that can break, and the LSTM's.
 	for _, r := range Rows {
-		if r.Name != Rows[0].Name && !strings.HasPrefix(r.Name, "cnn-") {
+		if r.Name != Rows[0].Name && !strings.HasPrefix(r.Name, "cnn-") && !strings.HasPrefix(r.Name, "lstm-") {
 			continue
 		}
 		v, err := p.Run(&r, time.Millisecond, nil)
@@ -266,7 +266,8 @@ func TestSelect(t *testing.T) {
 		{"b32$|epoch", []string{"mlp-train-b32", "mnist-epoch"}, ""},
 		{"cnn", []string{"cnn-train-b128", "cnn-predict-b1000"}, ""},
 		{"(", nil, "missing closing )"},
-		{"lstm", nil, "matches no row (rows: sgemm-256,"},
+		{"lstm", []string{"lstm-train-b128", "lstm-predict-b1000"}, ""},
+		{"resnet", nil, "matches no row (rows: sgemm-256,"},
 	}
 	for _, tt := range tests {
 		rows, err := Select(tt.expr)

@@ -46,6 +46,16 @@ var Rows = []Row{
 		Setup: func(*Env) (*Step, error) { return predictStep("mnist-cnn", 1000) },
 	},
 	{
+		Name: "lstm-train-b128", Unit: Samples,
+		About: "one Adam training step of the mnist-lstm example (each image as 28 timesteps of 28 pixels → LSTM 128, the last state → Dense 10) at batch 128",
+		Setup: func(*Env) (*Step, error) { return trainStep("mnist-lstm", 128) },
+	},
+	{
+		Name: "lstm-predict-b1000", Unit: Samples,
+		About: "inference of the mnist-lstm example (softmax outputs) on a batch of 1000",
+		Setup: func(*Env) (*Step, error) { return predictStep("mnist-lstm", 1000) },
+	},
+	{
 		Name: "mnist-epoch", Unit: Seconds,
 		About: "one epoch of the course's MLP on the 60,000 MNIST training images, batch 128, shuffled",
 		Setup: mnistEpoch,
@@ -103,7 +113,8 @@ func mnistBatch(n int) (x, y *tensor.Tensor) {
 }
 
 // trainStep times TrainOnBatch of the example called name on one fixed
-// batch of MNIST-shaped images (which the CNN views with a channel axis).
+// batch of MNIST-shaped images (which the CNN views with a channel axis
+// and the LSTM as 28 timesteps of 28 features).
 func trainStep(name string, batch int) (*Step, error) {
 	m, err := exampleModel(name)
 	if err != nil {

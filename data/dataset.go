@@ -21,6 +21,13 @@ type Dataset struct {
 	// targets, is absent, or its kind is unknown. It is a hint: the model's
 	// output size decides, and CheckLabels verifies.
 	NumClasses int
+	// Texts holds the raw documents of a text dataset (text:DIR,
+	// lines:FILE), one per sample; X is nil until a model's
+	// TextVectorization layer has turned them into ids. Nil otherwise.
+	Texts []string
+	// ClassNames names the labels 0, 1, … when the loader knows them (the
+	// sub-folders of text:DIR); nil otherwise.
+	ClassNames []string
 }
 
 // Len returns the number of samples.
@@ -34,10 +41,15 @@ func (d *Dataset) Len() int {
 // Slice returns a view of samples [start, end) that shares storage with d.
 // Like slicing a Go slice, it panics when the range is out of bounds.
 func (d *Dataset) Slice(start, end int) *Dataset {
-	s := &Dataset{X: d.X.Rows(start, end), NumClasses: d.NumClasses,
-		Source: fmt.Sprintf("%s[%d:%d]", d.Source, start, end)}
+	s := &Dataset{NumClasses: d.NumClasses, Source: fmt.Sprintf("%s[%d:%d]", d.Source, start, end)}
+	if d.X != nil { // nil in a text dataset before vectorization
+		s.X = d.X.Rows(start, end)
+	}
 	if d.Y != nil {
 		s.Y = d.Y.Rows(start, end)
+	}
+	if d.Texts != nil {
+		s.Texts, s.ClassNames = d.Texts[start:end], d.ClassNames
 	}
 	return s
 }

@@ -8,6 +8,12 @@
 //	idx:IMAGES,LABELS                a pair of IDX files, gzipped or not ([LoadIDX])
 //	csv:PATH                         one sample a row ([LoadCSV])
 //	npy:X.npy[,Y.npy]                NumPy arrays ([LoadNPY])
+//	series:PATH.csv,window=W[,…]     windows of a time series in a CSV file ([SeriesForm])
+//
+// For sequences built in Go, [TimeseriesDatasetFromArray] cuts a series
+// into sliding windows and [PadSequences] makes sequences of unequal
+// length into one tensor, as their Keras namesakes do; [WriteNPY] and
+// [SaveNPY] write arrays that NumPy and the npy: form read back.
 //
 // [Load] parses such a string and calls the right loader. The lower-level
 // readers ([ReadIDX], [ReadNPY]) take an [io.Reader] and are fuzzed: a bad

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -14,8 +16,13 @@ type LoadOptions struct {
 	// --label flag); see CSVOptions.
 	Label string
 	// NoLabel reads a CSV without a target column: every column is a
-	// feature (for predict).
+	// feature (for predict). A series: form then windows the whole series,
+	// up to its last row, without targets.
 	NoLabel bool
+	// FS, when not nil, is where the csv: and series: forms open their
+	// file, e.g. an embed.FS of files built into the program (the built-in
+	// examples use it); nil means the operating system's files.
+	FS fs.FS
 }
 
 // Forms lists the data specifications Load accepts, one a line, for help
@@ -23,11 +30,17 @@ type LoadOptions struct {
 const Forms = `mnist, mnist:train, mnist:test   the built-in MNIST digits
 idx:IMAGES,LABELS                a pair of IDX files (gzipped or not); LABELS may be omitted
 csv:PATH                         one sample a row, header optional
-npy:X.npy[,Y.npy]                NumPy arrays, first axis = samples`
+npy:X.npy[,Y.npy]                NumPy arrays, first axis = samples
+series:PATH.csv,window=W[,…]     windows of a time series in a CSV file, each with the value after it as target
+text:DIR[,validation_split=F,…]  one sub-folder per class, one .txt file per sample
+lines:FILE                       one text per line, no labels (for predict)`
 
 // Load reads the dataset that spec names: "mnist" (the training split),
-// "mnist:train", "mnist:test", "idx:IMAGES[,LABELS]", "csv:PATH" or
-// "npy:X.npy[,Y.npy]". An unknown form is an error listing the accepted
+// "mnist:train", "mnist:test", "idx:IMAGES[,LABELS]", "csv:PATH",
+// "npy:X.npy[,Y.npy]" or "series:PATH.csv,window=W[,…]" (its settings are
+// described at [SeriesForm]). "text:DIR[,…]" ([TextForm]) and "lines:FILE"
+// ([LoadLines]) give texts (Dataset.Texts) for a model that starts with
+// text_vectorization. An unknown form is an error listing the accepted
 // ones.
 func Load(spec string, opt LoadOptions) (*Dataset, error) {
 	kind, arg, _ := strings.Cut(spec, ":")
@@ -50,15 +63,33 @@ func Load(spec string, opt LoadOptions) (*Dataset, error) {
 		if arg == "" {
 			return nil, fmt.Errorf("data: %q: want csv:PATH", spec)
 		}
-		return LoadCSV(arg, CSVOptions(opt))
+		if opt.FS != nil {
+			raw, err := readDataFile(opt.FS, arg)
+			if err != nil {
+				return nil, err
+			}
+			ds, err := parseCSV(bytes.NewReader(raw), arg, CSVOptions{Label: opt.Label, NoLabel: opt.NoLabel})
+			if err != nil {
+				return nil, fmt.Errorf("data: %w", err)
+			}
+			return ds, nil
+		}
+		return LoadCSV(arg, CSVOptions{Label: opt.Label, NoLabel: opt.NoLabel})
 	case "npy":
 		xPath, yPath, _ := strings.Cut(arg, ",")
 		if xPath == "" {
 			return nil, fmt.Errorf("data: %q: want npy:X.npy or npy:X.npy,Y.npy", spec)
 		}
 		return loadNPYPair(xPath, yPath)
+	case "series":
+		return loadSeries(spec, opt)
 	case "text":
-		return nil, fmt.Errorf("data: %s is not supported yet", spec)
+		return loadTextForm(spec, opt)
+	case "lines":
+		if arg == "" {
+			return nil, fmt.Errorf("data: %q: want lines:FILE", spec)
+		}
+		return loadLines(opt.FS, arg)
 	}
 	hint := ""
 	switch ext := strings.ToLower(filepath.Ext(spec)); ext {

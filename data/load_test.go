@@ -87,7 +87,7 @@ func TestLoadErrors(t *testing.T) {
 		{"x.NPY", []string{"did you mean npy:x.NPY?"}},
 		{"parquet:x", []string{"unknown data form", "mnist:train"}},
 		{"mnist:validation", []string{`unknown MNIST split "validation"`}},
-		{"text:reviews", []string{"text:reviews is not supported yet"}},
+		{"text:no/such/reviews", []string{"text folder no/such/reviews: no such file"}},
 		{"csv:", []string{"want csv:PATH"}},
 		{"idx:", []string{"want idx:IMAGES,LABELS"}},
 		{"npy:", []string{"want npy:X.npy"}},

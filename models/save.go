@@ -137,6 +137,9 @@ func (m *Sequential) Save(path string) error {
 	if m.history != nil {
 		meta["history"] = m.history
 	}
+	if m.classNames != nil {
+		meta["class_names"] = m.classNames
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -183,6 +186,7 @@ func Load(path string) (*Sequential, error) {
 	for _, w := range m.Weights() {
 		w.Value.Data.CopyFrom(byName[w.Value.Name])
 	}
+	m.classNames = classNamesFromMetadata(f.Metadata)
 	if f.Optimizer != nil && m.opt != nil {
 		var st []optimizers.NamedState
 		for _, nt := range f.Optimizer {

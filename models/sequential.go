@@ -40,6 +40,9 @@ type Sequential struct {
 	stop    bool
 	history *callbacks.History
 	trainer *trainer // reused by TrainOnBatch
+
+	// classNames name the output classes, when known (see text.go).
+	classNames []string
 }
 
 // NewSequential returns a model whose samples have the given input shape
@@ -276,9 +279,9 @@ func (m *Sequential) withChannel(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (m *Sequential) checkInput(shape []int) error {
-	if len(shape) == 0 || !tensor.SameShape(shape[1:], m.input) {
+	if in := m.numericInput(); len(shape) == 0 || !tensor.SameShape(shape[1:], in) {
 		return fmt.Errorf("data of shape %s does not fit the model's input: want (samples, %s)",
-			tensor.ShapeString(shape), trimParens(tensor.ShapeString(m.input)))
+			tensor.ShapeString(shape), trimParens(tensor.ShapeString(in)))
 	}
 	return nil
 }

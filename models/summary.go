@@ -107,7 +107,7 @@ func (m *Sequential) WriteDOT(w io.Writer) error {
 	if err := m.Build(); err != nil {
 		return err
 	}
-	x := tensor.Zeros(append([]int{1}, m.input...)...)
+	x := tensor.Zeros(append([]int{1}, m.numericInput()...)...)
 	var out *autograd.Value
 	if err := catch(func() {
 		// The input is marked as requiring a gradient so that the graph

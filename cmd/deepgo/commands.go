@@ -128,10 +128,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fit = s.Fit
-		if train, err = data.Load(ex.Train, data.LoadOptions{}); err != nil {
+		if train, err = data.Load(ex.Train, data.LoadOptions{FS: examples.Files}); err != nil {
 			return err
 		}
-		if test, err = data.Load(ex.Test, data.LoadOptions{}); err != nil {
+		if test, err = data.Load(ex.Test, data.LoadOptions{FS: examples.Files}); err != nil {
 			return err
 		}
 		if outPath == "" {
@@ -196,6 +196,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		opt.Verbose = models.VerboseSilent
 		opt.Callbacks = append(opt.Callbacks, callbacks.JSONLines(stdout))
 	}
+	if train, test, err = textData(m, train, test, &opt); err != nil {
+		return err
+	}
 	if _, err := m.Fit(train.X, train.Y, opt); err != nil {
 		return fmt.Errorf("%s: %w", train.Source, err)
 	}
@@ -219,7 +222,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-const formsHelp = "mnist, mnist:train, mnist:test, idx:IMAGES,LABELS, csv:PATH, npy:X.npy[,Y.npy]"
+const formsHelp = "mnist, mnist:train, mnist:test, idx:IMAGES,LABELS, csv:PATH, npy:X.npy[,Y.npy], text:DIR, lines:FILE"
 
 func logsText(l *callbacks.Logs) string {
 	var b strings.Builder
@@ -285,6 +288,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ds, err = m.TextData(ds, false); err != nil {
+		return err
+	}
 	logs, err := m.Evaluate(ds.X, ds.Y, *batch)
 	if err != nil {
 		return fmt.Errorf("%s: %w", ds.Source, err)
@@ -303,6 +309,9 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	dataForm := fs.String("data", "", "data: "+formsHelp+" (targets optional)")
 	out := fs.String("out", "", "output file: .npy for NumPy, anything else CSV (default: CSV on stdout)")
 	batch := fs.Int("batch-size", 32, "batch size")
+	var texts textFlag
+	fs.Var(&texts, "text", "a text to classify (repeatable), for a model that starts with text_vectorization; replaces --data")
+	labels := fs.Bool("labels", false, "end each CSV row with the predicted class: its name when the model knows class names, else its index")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -310,11 +319,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *dataForm == "" {
-		return usageError{"--data is required"}
-	}
-	// A CSV for prediction has no label column unless its width says so.
-	ds, err := data.Load(*dataForm, data.LoadOptions{NoLabel: csvWithoutLabel(*dataForm, m)})
+	ds, err := predictData(m, *dataForm, texts)
 	if err != nil {
 		return err
 	}
@@ -326,6 +331,9 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		return data.SaveNPY(*out, y)
 	}
 	write := func(w io.Writer) error { return writeCSV(w, y) }
+	if *labels {
+		write = func(w io.Writer) error { return writeLabeledCSV(w, y, m.ClassNames()) }
+	}
 	if *out == "" {
 		return write(stdout)
 	}
