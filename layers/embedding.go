@@ -116,8 +116,8 @@ func (l *Embedding) ids(dst []int, x *tensor.Tensor) []int {
 			v := x.AtFlat(i)
 			if v != math.Trunc(v) || v < 0 || v >= float64(l.InputDim) {
 				per := n / max(x.Dim(0), 1)
-				panic(fmt.Errorf("layer %s (Embedding): id %v at sample %d, position %d is not an integer in [0, input_dim=%d)",
-					l.name, v, i/per, i%per, l.InputDim))
+				panic(&InputError{fmt.Errorf("layer %s (Embedding): id %v at sample %d, position %d is not an integer in [0, input_dim=%d)",
+					l.name, v, i/per, i%per, l.InputDim)})
 			}
 		}
 	}

@@ -86,6 +86,15 @@ func CountParams(l Layer) (trainable, nonTrainable int) {
 	return
 }
 
+// InputError is bad input data found while a layer runs (a token id out
+// of range, say): the user's mistake, not the library's. Layers panic with
+// it from Call and Forward, and the model returns it unchanged as Fit's,
+// Evaluate's or Predict's error.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
 // ShapeError is returned by Build when a layer cannot take its input.
 func shapeErr(l Layer, format string, a ...any) error {
 	return fmt.Errorf("layer %s (%s): %s", l.Name(), l.ClassName(), fmt.Sprintf(format, a...))

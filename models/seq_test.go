@@ -209,10 +209,10 @@ func TestEmbeddingBadIDs(t *testing.T) {
 		x := tensor.FromFloat32([]float32{1, 2, 3, 4, 9, 0}, 2, 3)
 		_, err := m.Fit(x, tensor.Zeros(2, 1), FitOptions{Epochs: 1, Verbose: VerboseSilent})
 		want := "layer embedding (Embedding): id 9 at sample 1, position 1 is not an integer in [0, input_dim=5)"
-		if err == nil || !strings.Contains(err.Error(), want) {
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "internal") { // bad data, not an "internal error"
 			t.Errorf("kernels=%v: Fit with id 9: got %v, want an error containing %q", kernels, err, want)
 		}
-		if _, err := m.Predict(x, 2); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := m.Predict(x, 2); err == nil || !strings.HasPrefix(err.Error(), want) { // bad data, not an "internal error"
 			t.Errorf("kernels=%v: Predict with id 9: got %v, want an error containing %q", kernels, err, want)
 		}
 	}

@@ -298,7 +298,10 @@ func trimParens(s string) string {
 func catch(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
+			var bad *layers.InputError
+			if e, ok := r.(error); ok && errors.As(e, &bad) {
+				err = bad // bad data, reported as it is
+			} else if e, ok := r.(error); ok {
 				err = fmt.Errorf("internal error: %w", e)
 			} else {
 				err = fmt.Errorf("internal error: %v", r)
