@@ -36,8 +36,22 @@ func (m *Sequential) Summary(w io.Writer) error {
 		}
 		return " " + s + strings.Repeat(" ", pad) + " "
 	}
+	// A cell too long for its column wraps onto more lines, at spaces
+	// where it can, as Keras's table does with long layer names.
 	row := func(sep string, a, b, c string) string {
-		return sep + cell(a, widths[0], false) + sep + cell(b, widths[1], false) + sep + cell(c, widths[2], true) + sep + "\n"
+		cols := [][]string{wrap(a, widths[0]-2), wrap(b, widths[1]-2), wrap(c, widths[2]-2)}
+		n := max(len(cols[0]), len(cols[1]), len(cols[2]))
+		var out strings.Builder
+		for i := 0; i < n; i++ {
+			at := func(k int) string {
+				if i < len(cols[k]) {
+					return cols[k][i]
+				}
+				return ""
+			}
+			out.WriteString(sep + cell(at(0), widths[0], false) + sep + cell(at(1), widths[1], false) + sep + cell(at(2), widths[2], true) + sep + "\n")
+		}
+		return out.String()
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Model: %q\n", m.Name)
@@ -117,4 +131,23 @@ func (m *Sequential) WriteDOT(w io.Writer) error {
 		return err
 	}
 	return autograd.WriteDOT(w, out)
+}
+
+// wrap splits s into lines of at most width runes, breaking after spaces
+// where possible.
+func wrap(s string, width int) []string {
+	var lines []string
+	for utf8.RuneCountInString(s) > width {
+		r := []rune(s)
+		cut := width
+		for i := width; i > 0; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		lines = append(lines, strings.TrimRight(string(r[:cut]), " "))
+		s = strings.TrimLeft(string(r[cut:]), " ")
+	}
+	return append(lines, s)
 }

@@ -122,7 +122,7 @@ func TestTextModel(t *testing.T) {
 	if err := loaded.Summary(&summary); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(summary.String(), "text_vectorization (TextVectorization) │ (None, 6)") {
+	if !strings.Contains(summary.String(), "text_vectorization              │ (None, 6)") {
 		t.Errorf("summary:\n%s", summary.String())
 	}
 }
