@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -292,21 +291,5 @@ func TestProgressLineOutput(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 4 || lines[0] != "Epoch 1/2" || !strings.HasPrefix(lines[1], "4/4 - ") || !strings.Contains(lines[1], "accuracy: ") {
 		t.Errorf("output %q, want Epoch lines and 4/4 steps (10 samples, batch 3)", out.String())
-	}
-}
-
-func TestWrap(t *testing.T) {
-	for _, c := range []struct {
-		s     string
-		width int
-		want  []string
-	}{
-		{"dense (Dense)", 31, []string{"dense (Dense)"}},
-		{"global_average_pooling1d (GlobalAveragePooling1D)", 31, []string{"global_average_pooling1d", "(GlobalAveragePooling1D)"}},
-		{"abcdefgh", 3, []string{"abc", "def", "gh"}},
-	} {
-		if got := wrap(c.s, c.width); !slices.Equal(got, c.want) {
-			t.Errorf("wrap(%q, %d) = %q, want %q", c.s, c.width, got, c.want)
-		}
 	}
 }
