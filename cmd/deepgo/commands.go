@@ -222,7 +222,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-const formsHelp = "mnist, mnist:train, mnist:test, idx:IMAGES,LABELS, csv:PATH, npy:X.npy[,Y.npy], text:DIR, lines:FILE"
+const formsHelp = "mnist, mnist:train, mnist:test, idx:IMAGES,LABELS, csv:PATH, npy:X.npy[,Y.npy], text:DIR, lines:FILE, series:PATH.csv,window=N"
 
 func logsText(l *callbacks.Logs) string {
 	var b strings.Builder
