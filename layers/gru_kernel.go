@@ -77,7 +77,7 @@ func (r *recurrent) gruBackward(s *rnnState, p int) {
 			gruCellBackward(dx, dr, dhb, s.zd[row*gu:][:gu], s.hpd[row*u:][:u], s.tcd[row*u:][:u], r.Activation, r.RecurrentActivation)
 		}
 		if i > 0 {
-			kernels.Gemm(false, false, hi-lo, u, gu, 1, s.drd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u)
+			s.gemm(hi-lo, u, gu, s.drd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u, nil)
 		}
 	}
 }
@@ -88,6 +88,10 @@ func (r *recurrent) gruBackward(s *rnnState, p int) {
 // adds dr·Rᵀ.
 func gruCellBackward(dx, dr, dh, a, hprev, rh []float32, act, recAct string) {
 	u := len(dh)
+	if act == "tanh" && recAct == "sigmoid" {
+		gruCellBackwardTS(dx, dr, dh, a, hprev, rh)
+		return
+	}
 	zz, rr, hh := a[:u], a[u:2*u], a[2*u:3*u]
 	dz, dre, dhh := dx[:u], dx[u:2*u], dx[2*u:3*u]
 	for j := range dh {
@@ -103,4 +107,23 @@ func gruCellBackward(dx, dr, dh, a, hprev, rh []float32, act, recAct string) {
 	}
 	actBackward(recAct, dx[:2*u], a[:2*u], 1, 2*u)
 	copy(dr[:2*u], dx[:2*u])
+}
+
+// gruCellBackwardTS is gruCellBackward for Keras's default activations in
+// one pass: tanh' = 1 − y², σ' = y(1 − y).
+func gruCellBackwardTS(dx, dr, dh, a, hprev, rh []float32) {
+	u := len(dh)
+	hprev, rh = hprev[:u], rh[:u]
+	zz, rr, hh := a[:u], a[u:2*u], a[2*u:3*u]
+	dz, dre, dhh := dx[:u], dx[u:2*u], dx[2*u:3*u]
+	rz, rre, rhh := dr[:u], dr[u:2*u], dr[2*u:3*u]
+	for j, g := range dh {
+		z, r, c := zz[j], rr[j], hh[j]
+		dc := g * (1 - z) * (1 - c*c)
+		dzj := g * (hprev[j] - c) * z * (1 - z)
+		drj := dc * rh[j] * r * (1 - r)
+		dz[j], dre[j], dhh[j] = dzj, drj, dc
+		rz[j], rre[j], rhh[j] = dzj, drj, dc*r
+		dh[j] = g * z
+	}
 }

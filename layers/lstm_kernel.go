@@ -36,21 +36,16 @@ func (r *recurrent) lstmForward(s *rnnState, p int) {
 
 // lstmCell turns one row's pre-activations z = [i f c o] into the gate
 // activations (in place) and computes c = f⊙c_prev + i⊙g, tc = act(c) and
-// h = o⊙tc.
+// h = o⊙tc. c may be c_prev itself.
 func lstmCell(z, cprev, c, tc, h []float32, act, recAct string) {
 	u := len(c)
 	actForward(recAct, z[:2*u], 1, 2*u)
 	actForward(act, z[2*u:3*u], 1, u)
 	actForward(recAct, z[3*u:4*u], 1, u)
-	i, f, g, o := z[:u], z[u:2*u], z[2*u:3*u], z[3*u:4*u]
-	for j := range c {
-		c[j] = f[j]*cprev[j] + i[j]*g[j]
-	}
+	kernels.LSTMCellState(c, cprev, z)
 	copy(tc, c)
 	actForward(act, tc, 1, u)
-	for j := range h {
-		h[j] = o[j] * tc[j]
-	}
+	kernels.Binary(kernels.OpMul, h, z[3*u:4*u], tc)
 }
 
 // lstmBackward runs part p's rows back through time: at each step dh (with
@@ -83,17 +78,19 @@ func (r *recurrent) lstmBackward(s *rnnState, p int) {
 			lstmCellBackward(dz, dhb, dcb, s.zd[row*gu:][:gu], cprev, s.tcd[row*u:][:u], r.Activation, r.RecurrentActivation)
 		}
 		if i > 0 {
-			kernels.Gemm(false, false, hi-lo, u, gu, 1, s.dzd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u)
+			s.gemm(hi-lo, u, gu, s.dzd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u, nil)
 		}
 	}
 }
 
 // lstmCellBackward computes one row's dZ from dh and dc, given the gate
 // activations a = [i f g o], c_prev and tc = act(c); it leaves dc_prev =
-// dc⊙f in dc and zeroes dh, to which the caller adds dZ·Rᵀ.
+// dc⊙f in dc and zeroes dh, to which the caller adds dZ·Rᵀ. Keras's
+// default activations, tanh and sigmoid, run in one vectorised pass
+// (kernels.LSTMCellBackward); others compose act' from actBackward.
 func lstmCellBackward(dz, dh, dc, a, cprev, tc []float32, act, recAct string) {
 	if act == "tanh" && recAct == "sigmoid" {
-		lstmCellBackwardTS(dz, dh, dc, a, cprev, tc)
+		kernels.LSTMCellBackward(dz, dh, dc, a, cprev, tc)
 		return
 	}
 	u := len(dh)
@@ -116,26 +113,6 @@ func lstmCellBackward(dz, dh, dc, a, cprev, tc []float32, act, recAct string) {
 	actBackward(recAct, dz[:2*u], a[:2*u], 1, 2*u)
 	actBackward(act, dg, g, 1, u)
 	actBackward(recAct, do, o, 1, u)
-}
-
-// lstmCellBackwardTS is lstmCellBackward for Keras's default activations,
-// tanh and sigmoid, in one pass: tanh' = 1 − y², σ' = y(1 − y). It is
-// most of the elementwise work of training, hence the special case.
-func lstmCellBackwardTS(dz, dh, dc, a, cprev, tc []float32) {
-	u := len(dh)
-	dc, cprev, tc = dc[:u], cprev[:u], tc[:u]
-	i, f, g, o := a[:u], a[u:2*u], a[2*u:3*u], a[3*u:4*u]
-	di, df, dg, do := dz[:u], dz[u:2*u], dz[2*u:3*u], dz[3*u:4*u]
-	for j, h := range dh {
-		t, oj, ij, fj, gj := tc[j], o[j], i[j], f[j], g[j]
-		c := dc[j] + h*oj*(1-t*t)
-		do[j] = h * t * oj * (1 - oj)
-		di[j] = c * gj * ij * (1 - ij)
-		df[j] = c * cprev[j] * fj * (1 - fj)
-		dg[j] = c * ij * (1 - gj*gj)
-		dc[j] = c * fj
-		dh[j] = 0
-	}
 }
 
 // copyIf copies src into dst unless dst is nil.

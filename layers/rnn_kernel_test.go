@@ -89,6 +89,34 @@ func TestRNNKernel(t *testing.T) {
 	}
 }
 
+// TestRNNKernelActivations checks the kernels' general path, taken for
+// activations other than Keras's tanh and sigmoid, against Call.
+func TestRNNKernelActivations(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		make func() layers.Layer
+	}{
+		{"simple_rnn relu", func() layers.Layer { return layers.NewSimpleRNN(6, layers.WithRNNActivation("relu")) }},
+		{"simple_rnn sigmoid", func() layers.Layer {
+			return layers.NewSimpleRNN(6, layers.WithRNNActivation("sigmoid"), layers.ReturnSequences())
+		}},
+		{"lstm relu/tanh gates", func() layers.Layer {
+			return layers.NewLSTM(6, layers.WithRNNActivation("relu"), layers.WithRecurrentActivation("tanh"))
+		}},
+		{"lstm linear", func() layers.Layer {
+			return layers.NewLSTM(6, layers.WithRNNActivation("linear"), layers.GoBackwards())
+		}},
+		{"gru sigmoid/relu gates", func() layers.Layer {
+			return layers.NewGRU(6, layers.WithRNNActivation("sigmoid"), layers.WithRecurrentActivation("relu"), layers.ReturnSequences())
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			layertest.CheckKernel(t, c.make, []int{5, 4})
+			layertest.CheckKernelMasked(t, c.make, []int{5, 4}, maskFunc(rnnMasks[2].patterns))
+		})
+	}
+}
+
 // TestRNNKernelChunks runs the kernel comparison, in training and in
 // inference, on batches that the kernels cut into several chunks of rows
 // (run on parallel goroutines), the last one partial, with 4 threads: 1,
@@ -226,7 +254,8 @@ func TestRNNKernelFast(t *testing.T) {
 }
 
 // TestRNNKernelAllocatesNothing: once its buffers are sized, a masked
-// Forward and Backward of each recurrent layer allocates nothing.
+// Forward and Backward of each recurrent layer allocates nothing, also
+// when full batches alternate with a smaller last one (as in an epoch).
 func TestRNNKernelAllocatesNothing(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under the race detector")
@@ -239,16 +268,27 @@ func TestRNNKernelAllocatesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		k := l.(layers.Kernel)
-		x := layertest.Input(1, 40, 5, 4).AsType(tensor.Float32)
-		ctx := &layers.Context{Training: true, Mask: maskFunc(rnnMasks[2].patterns)(40, tensor.Float32)}
-		dy := tensor.Zeros(append([]int{40}, l.OutputShape()...)...)
+		type batch struct {
+			x, dy *tensor.Tensor
+			ctx   *layers.Context
+		}
+		var batches []batch
+		for _, n := range []int{40, 33} {
+			batches = append(batches, batch{
+				x:   layertest.Input(n, n, 5, 4).AsType(tensor.Float32),
+				dy:  tensor.Zeros(append([]int{n}, l.OutputShape()...)...),
+				ctx: &layers.Context{Training: true, Mask: maskFunc(rnnMasks[2].patterns)(n, tensor.Float32)},
+			})
+		}
 		run := func() {
-			k.Forward(ctx, x)
-			k.Backward(dy, true)
+			for _, b := range batches {
+				k.Forward(b.ctx, b.x)
+				k.Backward(b.dy, true)
+			}
 		}
 		run()
 		if allocs := testing.AllocsPerRun(10, run); allocs != 0 {
-			t.Errorf("%s %v: %.1f allocations per Forward+Backward, want 0", l.ClassName(), l.Config(), allocs)
+			t.Errorf("%s %v: %.1f allocations per two Forward+Backward, want 0", l.ClassName(), l.Config(), allocs)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (r *recurrent) simpleBackward(s *rnnState, p int) {
 			clear(dhb)
 		}
 		if i > 0 {
-			kernels.Gemm(false, false, hi-lo, u, u, 1, s.dzd[(tt*n+lo)*u:], u, s.rt, u, 1, dh, u)
+			s.gemm(hi-lo, u, u, s.dzd[(tt*n+lo)*u:], u, s.rt, u, 1, dh, u, nil)
 		}
 	}
 }
