@@ -62,6 +62,7 @@ type recurrent struct {
 	act, recAct      activations.Func
 
 	kernel, recurrentKernel, bias *Weight
+	fast                          *rnnState // the Kernel's buffers (rnn_kernel.go), made on first use
 }
 
 // RNNOption sets an optional argument of SimpleRNN, LSTM or GRU.

@@ -2,8 +2,6 @@ package layers
 
 import (
 	"runtime"
-	"sync"
-	"weak"
 
 	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/tensor"
@@ -163,22 +161,12 @@ func (r *recurrent) stepBufs(s *rnnState, p, i int) stepBufs {
 	return b
 }
 
-// rnnStates keeps each layer's rnnState beside it (recurrent has no field
-// for it), keyed weakly so that a dropped layer does not keep its buffers:
-// the cleanup removes the entry once the layer is collected.
-var rnnStates sync.Map // weak.Pointer[recurrent] → *rnnState
-
 // kernelState returns r's kernel state, made on first use.
 func (r *recurrent) kernelState() *rnnState {
-	k := weak.Make(r)
-	if s, ok := rnnStates.Load(k); ok {
-		return s.(*rnnState)
+	if r.fast == nil {
+		r.fast = new(rnnState)
 	}
-	s, loaded := rnnStates.LoadOrStore(k, new(rnnState))
-	if !loaded {
-		runtime.AddCleanup(r, func(k weak.Pointer[recurrent]) { rnnStates.Delete(k) }, k)
-	}
-	return s.(*rnnState)
+	return r.fast
 }
 
 // Fast reports whether the layer runs as a Kernel: float32 weights, no
