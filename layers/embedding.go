@@ -97,6 +97,22 @@ func (l *Embedding) Call(_ *Context, x *autograd.Value) *autograd.Value {
 	return autograd.Take(l.embeddings.Value, ids, x.Shape())
 }
 
+// CheckInput reports the first value of x (a batch of id sequences) that
+// is not an integer in [0, input_dim), naming its sample and position.
+func (l *Embedding) CheckInput(x *tensor.Tensor) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*InputError)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	l.ids(make([]int, 0, x.Len()), x)
+	return nil
+}
+
 // ids converts x to row numbers in dst (grown as needed), panicking with
 // an error that names the layer, the first bad id and input_dim.
 func (l *Embedding) ids(dst []int, x *tensor.Tensor) []int {

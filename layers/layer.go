@@ -95,6 +95,14 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
+// InputChecker is implemented by layers that can reject bad input values
+// before a pass starts (Embedding: ids outside [0, input_dim)). The model
+// calls it on a whole dataset, so the error names the sample in the
+// dataset rather than in a shuffled batch.
+type InputChecker interface {
+	CheckInput(x *tensor.Tensor) error
+}
+
 // ShapeError is returned by Build when a layer cannot take its input.
 func shapeErr(l Layer, format string, a ...any) error {
 	return fmt.Errorf("layer %s (%s): %s", l.Name(), l.ClassName(), fmt.Sprintf(format, a...))

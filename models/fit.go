@@ -215,6 +215,9 @@ func (m *Sequential) checkData(ds *data.Dataset) error {
 	if err := m.checkInput(ds.X.Shape()); err != nil {
 		return fmt.Errorf("%s: %w", ds.Source, err)
 	}
+	if err := m.checkValues(ds.X); err != nil {
+		return fmt.Errorf("%s: %w", ds.Source, err)
+	}
 	if ds.Y == nil {
 		return fmt.Errorf("%s: no targets", ds.Source)
 	}
@@ -231,6 +234,22 @@ func (m *Sequential) checkData(ds *data.Dataset) error {
 	if _, ok := m.loss.(*losses.SparseCategoricalCrossentropy); ok {
 		if err := losses.CheckLabels(ds.Y, m.OutputShape()[len(m.OutputShape())-1]); err != nil {
 			return fmt.Errorf("%s: %w", ds.Source, err)
+		}
+	}
+	return nil
+}
+
+// checkValues lets the layer that first sees the data (after a text
+// vectorizer, which makes valid ids itself) reject bad values over the
+// whole set, so an error names the sample's place in the data.
+func (m *Sequential) checkValues(x *tensor.Tensor) error {
+	first := 0
+	if m.TextVectorizer() != nil {
+		first = 1
+	}
+	if first < len(m.layers) {
+		if c, ok := m.layers[first].(layers.InputChecker); ok {
+			return c.CheckInput(x)
 		}
 	}
 	return nil
@@ -419,6 +438,9 @@ func (m *Sequential) Predict(x *tensor.Tensor, batchSize int) (*tensor.Tensor, e
 	}
 	x = m.withChannel(x)
 	if err := m.checkInput(x.Shape()); err != nil {
+		return nil, err
+	}
+	if err := m.checkValues(x); err != nil {
 		return nil, err
 	}
 	if batchSize <= 0 {

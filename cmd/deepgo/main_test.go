@@ -32,11 +32,20 @@ func TestBadInputOneLine(t *testing.T) {
 	wide := write(t, dir, "wide.csv", "a,b,c,d,label\n1,2,3,4,0\n")
 	outOfRange := write(t, dir, "range.csv", "a,b,c,label\n1,2,3,0\n4,5,6,7\n")
 	notNumber := write(t, dir, "nan.csv", "a,b,c,label\n1,2,3,0\n4,x5,6,1\n")
+	embed := write(t, dir, "embed.yaml", "input: [3]\nlayers:\n  - embedding: {input_dim: 5, output_dim: 2}\n  - lstm: {units: 2}\n  - dense: {units: 2, activation: softmax}\n"+specHeader)
+	ragged := write(t, dir, "ragged.csv", "a,b,c,label\n1,2,3,0\n4,5,1\n")
+	emptyText := filepath.Join(dir, "texts", "a")
+	if err := os.MkdirAll(emptyText, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
 		want string
 	}{
+		{"token id ≥ input_dim", []string{"train", "--model", embed, "--data", "csv:" + outOfRange}, "id 5 at sample 1, position 1 is not an integer in [0, input_dim=5)"},
+		{"unequal sequences", []string{"train", "--model", embed, "--data", "csv:" + ragged}, "ragged.csv:3: row has 3 columns, want 4"},
+		{"empty text folder", []string{"train", "--model", "../../examples/specs/fortunes.yaml", "--data", "text:" + filepath.Dir(emptyText)}, "empty text folder"},
 		{"unknown layer", []string{"train", "--model", unknownLayer, "--data", "csv:" + train}, `layer 2 (convolution): unknown layer "convolution"`},
 		{"unknown argument", []string{"train", "--model", unknownArg, "--data", "csv:" + train}, `unknown argument "unit"`},
 		{"shape mismatch", []string{"train", "--model", good, "--data", "csv:" + wide}, "does not fit the model's input"},
