@@ -8,8 +8,6 @@ import (
 
 	"github.com/deepgo-dev/deepgo/data"
 	"github.com/deepgo-dev/deepgo/examples"
-	"github.com/deepgo-dev/deepgo/models"
-	"github.com/deepgo-dev/deepgo/spec"
 )
 
 func TestParseFortunes(t *testing.T) {
@@ -39,14 +37,7 @@ func TestFortunesData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, err := data.Load(ex.Train, data.LoadOptions{FS: examples.Files})
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := data.Load(ex.Test, data.LoadOptions{FS: examples.Files})
-	if err != nil {
-		t.Fatal(err)
-	}
+	train, test := loadData(t, ex.Train), loadData(t, ex.Test)
 	if !reflect.DeepEqual(train.ClassNames, examples.FortuneCategories) {
 		t.Errorf("class names %q", train.ClassNames)
 	}
@@ -63,10 +54,7 @@ func TestFortunesData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := data.Load("text:"+examples.FortunesDir, data.LoadOptions{FS: examples.Files})
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := loadData(t, "text:"+examples.FortunesDir)
 	if !reflect.DeepEqual(disk.Texts, all.Texts) || !reflect.DeepEqual(disk.ClassNames, all.ClassNames) {
 		t.Errorf("the tree written to disk reads back differently")
 	}
@@ -81,38 +69,17 @@ func TestFortunesBeatsMajority(t *testing.T) {
 		t.Skip("trains the example")
 	}
 	ex, _ := examples.Get("fortunes")
-	src, err := ex.Spec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse(src, ex.SpecFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := models.FromSpec(s, models.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, m := specModel(t, ex)
 	load := func(form string, adapt bool) *data.Dataset {
 		t.Helper()
-		ds, err := data.Load(form, data.LoadOptions{FS: examples.Files})
+		ds, err := m.TextData(loadData(t, form), adapt)
 		if err != nil {
-			t.Fatal(err)
-		}
-		if ds, err = m.TextData(ds, adapt); err != nil {
 			t.Fatal(err)
 		}
 		return ds
 	}
 	train, test := load(ex.Train, true), load(ex.Test, false)
-	if _, err := m.Fit(train.X, train.Y, models.FitOptions{Epochs: s.Fit.Epochs, BatchSize: s.Fit.BatchSize,
-		Verbose: models.VerboseSilent}); err != nil {
-		t.Fatal(err)
-	}
-	logs, err := m.Evaluate(test.X, test.Y, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logs := fitEvaluate(t, m, s, train, test)
 	acc, _ := logs.Get("accuracy")
 	freq := make([]int, len(train.ClassNames))
 	for i := range train.Y.Len() {

@@ -5,10 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deepgo-dev/deepgo/data"
 	"github.com/deepgo-dev/deepgo/examples"
-	"github.com/deepgo-dev/deepgo/models"
-	"github.com/deepgo-dev/deepgo/spec"
 	"github.com/deepgo-dev/deepgo/tensor"
 )
 
@@ -34,44 +31,18 @@ func TestSunspotsBeatsPersistence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := func(form string) *data.Dataset {
-		t.Helper()
-		ds, err := data.Load(form, data.LoadOptions{FS: examples.Files})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ds
-	}
-	train, test := load(ex.Train), load(ex.Test)
+	train, test := loadData(t, ex.Train), loadData(t, ex.Test)
 	if train.Len() == 0 || test.Len() == 0 || train.X.Dim(2) != 1 {
 		t.Fatalf("train %v, test %v: want windows of one feature", train.X.Shape(), test.X.Shape())
 	}
 	baseMAE, baseRMSE := persistence(test.X, test.Y)
 	// The same windows unscaled, for figures in sunspots.
-	raw := load(strings.Replace(ex.Test, ",scale=standard", "", 1))
+	raw := loadData(t, strings.Replace(ex.Test, ",scale=standard", "", 1))
 	rawMAE, rawRMSE := persistence(raw.X, raw.Y)
 	std := rawMAE / baseMAE // scaling is linear, so every error scales by the training std
 
-	src, err := ex.Spec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spec.Parse(src, ex.SpecFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := models.FromSpec(s, models.DefaultSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Fit(train.X, train.Y, models.FitOptions{Epochs: s.Fit.Epochs, BatchSize: s.Fit.BatchSize,
-		Verbose: models.VerboseSilent}); err != nil {
-		t.Fatal(err)
-	}
-	logs, err := m.Evaluate(test.X, test.Y, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, m := specModel(t, ex)
+	logs := fitEvaluate(t, m, s, train, test)
 	mse, _ := logs.Get("loss")
 	mae, _ := logs.Get("mae")
 	rmse := math.Sqrt(mse)

@@ -1,36 +1,5 @@
 package layers
 
-import "github.com/deepgo-dev/deepgo/internal/kernels"
-
-// gruForward runs part p's rows of a GRU (reset_after) through every
-// timestep: the recurrent projection h_{t−1}·recurrent_kernel + bias[1]
-// goes to the chunk's scratch, since the reset gate multiplies its h block
-// before it meets the input side.
-func (r *recurrent) gruForward(s *rnnState, p int) {
-	lo, hi := s.rows(p)
-	u := r.Units
-	for i := range s.t {
-		bf := r.stepBufs(s, p, i)
-		tt := r.timeOf(i, s.t)
-		for b := lo; b < hi; b++ {
-			k := (b - lo) * u
-			hprev := bf.hprev[k:][:u]
-			out := r.outRow(s, b, i)
-			h := out // the last step of training has no next step
-			if bf.hnext != nil {
-				h = bf.hnext[k:][:u]
-			}
-			if !s.real(b, tt) {
-				copy(h, hprev)
-				copyIf(out, hprev)
-				continue
-			}
-			gruCell(bf.z[3*k:][:3*u], bf.rec[3*k:][:3*u], hprev, bf.tc[k:][:u], h, r.Activation, r.RecurrentActivation)
-			copyIf(out, h)
-		}
-	}
-}
-
 // gruCell turns one row's input projection z = [x_z x_r x_h] into the
 // activations [z r ĥ] (in place) given the recurrent projection rec, keeps
 // rec's h block in rh for Backward, and computes h = ĥ + z⊙(h_prev − ĥ).
@@ -48,37 +17,6 @@ func gruCell(z, rec, hprev, rh, h []float32, act, recAct string) {
 	actForward(act, hh, 1, u)
 	for j := range h {
 		h[j] = hh[j] + zz[j]*(hprev[j]-hh[j])
-	}
-}
-
-// gruBackward runs part p's rows back through time. The input side's dZ
-// and the recurrent side's differ in the h block (the reset gate
-// multiplies the recurrent one), so both are kept.
-func (r *recurrent) gruBackward(s *rnnState, p int) {
-	lo, hi := s.rows(p)
-	n, t, u := s.n, s.t, r.Units
-	gu := 3 * u
-	dh := s.scratch[p].dh[:(hi-lo)*u]
-	clear(dh)
-	for i := t - 1; i >= 0; i-- {
-		tt := r.timeOf(i, t)
-		for b := lo; b < hi; b++ {
-			row := tt*n + b
-			dhb := dh[(b-lo)*u:][:u]
-			if g := r.dyRow(s, b, i); g != nil {
-				kernels.Binary(kernels.OpAdd, dhb, dhb, g)
-			}
-			dx, dr := s.dzd[row*gu:][:gu], s.drd[row*gu:][:gu]
-			if !s.real(b, tt) {
-				clear(dx)
-				clear(dr)
-				continue
-			}
-			gruCellBackward(dx, dr, dhb, s.zd[row*gu:][:gu], s.hpd[row*u:][:u], s.tcd[row*u:][:u], r.Activation, r.RecurrentActivation)
-		}
-		if i > 0 {
-			s.gemm(hi-lo, u, gu, s.drd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u, nil)
-		}
 	}
 }
 

@@ -329,39 +329,110 @@ func (r *recurrent) timeOf(i, t int) int {
 // real reports whether sample b's timestep t is a real step (not masked).
 func (s *rnnState) real(b, t int) bool { return !s.masked || s.mask[b*s.t+t] }
 
-// forwardChunk runs part p's rows through every timestep.
+// forwardChunk runs part p's rows through every timestep: the step's
+// products (stepBufs), then the cell row by row. At a masked step the
+// states (h, and LSTM's c) are carried over and the output is the carried
+// h.
 func (r *recurrent) forwardChunk(s *rnnState, p int) {
-	switch r.gates {
-	case 4:
-		r.lstmForward(s, p)
-	case 3:
-		r.gruForward(s, p)
-	default:
-		r.simpleForward(s, p)
+	lo, hi := s.rows(p)
+	u, gu := r.Units, r.gates*r.Units
+	for i := range s.t {
+		bf := r.stepBufs(s, p, i)
+		tt := r.timeOf(i, s.t)
+		for b := lo; b < hi; b++ {
+			k := (b - lo) * u
+			hprev := bf.hprev[k:][:u]
+			out := stepRow(s.yd, r, s, b, i)
+			h := out // the last step of training has no next step
+			if bf.hnext != nil {
+				h = bf.hnext[k:][:u]
+			}
+			var c, cprev []float32 // LSTM's
+			if r.gates == 4 {
+				c, cprev = bf.c[k:][:u], s.zeros
+				if bf.cprev != nil {
+					cprev = bf.cprev[k:][:u]
+				}
+			}
+			if !s.real(b, tt) { // carry the states over
+				copy(c, cprev)
+				copy(h, hprev)
+				copyIf(out, hprev)
+				continue
+			}
+			z := bf.z[k*r.gates:][:gu]
+			switch r.gates {
+			case 4:
+				lstmCell(z, cprev, c, bf.tc[k:][:u], h, r.Activation, r.RecurrentActivation)
+			case 3:
+				gruCell(z, bf.rec[3*k:][:gu], hprev, bf.tc[k:][:u], h, r.Activation, r.RecurrentActivation)
+			default: // SimpleRNN: h_t = act(Z_t), kept in Z
+				actForward(r.Activation, z, 1, u)
+				copy(h, z)
+			}
+			copyIf(out, h)
+		}
 	}
 }
 
+// backwardChunk runs part p's rows back through time: at each step dh
+// (with the step's dy, and LSTM's dc) becomes dZ_t, then dh_{t−1} =
+// dZ_t·Rᵀ. GRU's dZ on the recurrent side differs from the input side's in
+// the h block (the reset gate multiplies the recurrent one), so both are
+// kept; for the others they are one buffer.
 func (r *recurrent) backwardChunk(s *rnnState, p int) {
-	switch r.gates {
-	case 4:
-		r.lstmBackward(s, p)
-	case 3:
-		r.gruBackward(s, p)
-	default:
-		r.simpleBackward(s, p)
+	lo, hi := s.rows(p)
+	n, t, u := s.n, s.t, r.Units
+	gu := r.gates * u
+	sc := &s.scratch[p]
+	dh, dc := sc.dh[:(hi-lo)*u], sc.dc[:(hi-lo)*u]
+	clear(dh)
+	clear(dc)
+	for i := t - 1; i >= 0; i-- {
+		tt := r.timeOf(i, t)
+		for b := lo; b < hi; b++ {
+			row := tt*n + b
+			dhb := dh[(b-lo)*u:][:u]
+			if g := stepRow(s.dy, r, s, b, i); g != nil {
+				kernels.Binary(kernels.OpAdd, dhb, dhb, g)
+			}
+			dz, dr, z := s.dzd[row*gu:][:gu], s.drd[row*gu:][:gu], s.zd[row*gu:][:gu]
+			if !s.real(b, tt) { // dh (and dc) pass through to the step before
+				clear(dz)
+				clear(dr)
+				continue
+			}
+			switch r.gates {
+			case 4:
+				cprev := s.zeros
+				if i > 0 {
+					cprev = s.csd[(r.timeOf(i-1, t)*n+b)*u:][:u]
+				}
+				lstmCellBackward(dz, dhb, dc[(b-lo)*u:][:u], z, cprev, s.tcd[row*u:][:u], r.Activation, r.RecurrentActivation)
+			case 3:
+				gruCellBackward(dz, dr, dhb, z, s.hpd[row*u:][:u], s.tcd[row*u:][:u], r.Activation, r.RecurrentActivation)
+			default: // SimpleRNN: dZ_t = dh ⊙ act'(h_t)
+				copy(dz, dhb)
+				actBackward(r.Activation, dz, z, 1, u)
+				clear(dhb)
+			}
+		}
+		if i > 0 {
+			s.gemm(hi-lo, u, gu, s.drd[(tt*n+lo)*gu:], gu, s.rt, u, 1, dh, u, nil)
+		}
 	}
 }
 
-// outRow returns where sample b's h after step i goes in the output
-// (besides the next step's h_{t−1}), nil when step i has no output of its
-// own (the last state only, before the last step).
-func (r *recurrent) outRow(s *rnnState, b, i int) []float32 {
+// stepRow returns sample b's row of d for step i's output (d is the
+// output or its gradient), or nil when step i has no output of its own
+// (the last state only, before the last step).
+func stepRow(d []float32, r *recurrent, s *rnnState, b, i int) []float32 {
 	u := r.Units
 	if r.ReturnSequences {
-		return s.yd[(b*s.t+i)*u:][:u]
+		return d[(b*s.t+i)*u:][:u]
 	}
 	if i+1 == s.t {
-		return s.yd[b*u:][:u]
+		return d[b*u:][:u]
 	}
 	return nil
 }
@@ -440,17 +511,4 @@ func transpose12(dst, src []float32, a, b, c int) {
 			copy(dst[(j*a+i)*c:][:c], src[(i*b+j)*c:][:c])
 		}
 	}
-}
-
-// dyRow returns sample b's gradient for step i's output, or nil when step
-// i has no output of its own (the last state only, before the last step).
-func (r *recurrent) dyRow(s *rnnState, b, i int) []float32 {
-	u := r.Units
-	if r.ReturnSequences {
-		return s.dy[(b*s.t+i)*u:][:u]
-	}
-	if i+1 == s.t {
-		return s.dy[b*u:][:u]
-	}
-	return nil
 }

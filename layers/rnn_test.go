@@ -2,17 +2,14 @@ package layers_test
 
 import (
 	"encoding/json"
-	"math"
 	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/deepgo-dev/deepgo/autograd"
 	"github.com/deepgo-dev/deepgo/layers"
 	"github.com/deepgo-dev/deepgo/layers/layertest"
 	"github.com/deepgo-dev/deepgo/spec"
-	"github.com/deepgo-dev/deepgo/tensor"
 )
 
 // newRNN builds one of the three recurrent layers by its spec name.
@@ -34,16 +31,8 @@ func newRNN(kind string, units int, opts ...layers.RNNOption) layers.Layer {
 // batch 2, 3 timesteps, 4 features, 5 units.
 func TestRNNConformance(t *testing.T) {
 	for _, kind := range []string{"simple_rnn", "lstm", "gru"} {
-		for _, c := range []struct {
-			name string
-			opts []layers.RNNOption
-		}{
-			{"last", nil},
-			{"sequences", []layers.RNNOption{layers.ReturnSequences()}},
-			{"backwards", []layers.RNNOption{layers.GoBackwards()}},
-			{"backwards sequences", []layers.RNNOption{layers.GoBackwards(), layers.ReturnSequences()}},
-			{"no bias", []layers.RNNOption{layers.WithoutRNNBias(), layers.ReturnSequences()}},
-		} {
+		noBias := rnnConfig{"no bias", []layers.RNNOption{layers.WithoutRNNBias(), layers.ReturnSequences()}}
+		for _, c := range append(rnnConfigs, noBias) {
 			t.Run(kind+" "+c.name, func(t *testing.T) {
 				layertest.Check(t, newRNN(kind, 5, c.opts...), []int{3, 4})
 			})
@@ -128,22 +117,13 @@ func TestRNNErrors(t *testing.T) {
 
 // rnnRef is one case of testdata/rnn_reference.json.
 type rnnRef struct {
-	Layer           string    `json:"layer"`
-	GoBackwards     bool      `json:"go_backwards"`
-	ReturnSequences bool      `json:"return_sequences"`
-	UseBias         bool      `json:"use_bias"`
-	Units           int       `json:"units"`
-	X               []float64 `json:"x"`
-	XShape          []int     `json:"x_shape"`
-	Kernel          []float64 `json:"kernel"`
-	RecurrentKernel []float64 `json:"recurrent_kernel"`
-	Bias            []float64 `json:"bias"`
-	Y               []float64 `json:"y"`
-	YShape          []int     `json:"y_shape"`
-	DX              []float64 `json:"dx"`
-	DKernel         []float64 `json:"dkernel"`
-	DRecurrent      []float64 `json:"drecurrent_kernel"`
-	DBias           []float64 `json:"dbias"`
+	Layer           string `json:"layer"`
+	GoBackwards     bool   `json:"go_backwards"`
+	ReturnSequences bool   `json:"return_sequences"`
+	UseBias         bool   `json:"use_bias"`
+	Units           int    `json:"units"`
+	refIO
+	refRNNWeights
 }
 
 // TestRNNMatchesPyTorch replays testdata/rnn_reference.json (from
@@ -180,24 +160,7 @@ func TestRNNMatchesPyTorch(t *testing.T) {
 			if err := l.Build(c.XShape[1:], rand.New(rand.NewPCG(1, 1))); err != nil {
 				t.Fatal(err)
 			}
-			ws := l.Weights()
-			vals := [][]float64{c.Kernel, c.RecurrentKernel, c.Bias}
-			for i, w := range ws {
-				w.Value.Data = tensor.FromFloat64(vals[i], w.Value.Data.Shape()...)
-			}
-			x := autograd.Param(tensor.FromFloat64(c.X, c.XShape...), "x")
-			y := l.Call(&layers.Context{}, x)
-			close(t, "y", y.Data, c.Y, 1e-10)
-			r := tensor.New(tensor.Float64, y.Shape()...)
-			for i := 0; i < r.Len(); i++ { // the script's R weights
-				r.SetFlat(i, 0.5+math.Mod(float64(i)*0.618033988749895, 1))
-			}
-			autograd.Backward(autograd.Sum(autograd.Mul(y, autograd.Const(r)), false))
-			close(t, "dx", x.Grad, c.DX, 1e-10)
-			grads := [][]float64{c.DKernel, c.DRecurrent, c.DBias}
-			for i, w := range ws {
-				close(t, "d"+w.Name, w.Value.Grad, grads[i], 1e-10)
-			}
+			checkRNNReference(t, l, &layers.Context{}, c.refIO, []refRNNWeights{c.refRNNWeights}, 1e-10)
 		})
 	}
 }

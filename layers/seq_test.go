@@ -51,11 +51,15 @@ func lengthMask(lengths []int, steps int, dt tensor.DType) *tensor.Tensor {
 	return m
 }
 
-// rnnConfigs are the four ways a recurrent layer reads and returns.
-var rnnConfigs = []struct {
+// rnnConfig is a way a recurrent layer reads and returns.
+type rnnConfig struct {
 	name string
 	opts []layers.RNNOption
-}{
+}
+
+// rnnConfigs are the four ways: both directions, with and without
+// return_sequences.
+var rnnConfigs = []rnnConfig{
 	{"last", nil},
 	{"sequences", []layers.RNNOption{layers.ReturnSequences()}},
 	{"backwards", []layers.RNNOption{layers.GoBackwards()}},
@@ -240,26 +244,15 @@ func TestMaskPropagation(t *testing.T) {
 // seqRef is testdata/seq_reference.json, from gen_seq_reference.py.
 type seqRef struct {
 	RNN []struct {
-		Layer           string    `json:"layer"`
-		Wrapper         string    `json:"wrapper"`
-		GoBackwards     bool      `json:"go_backwards"`
-		ReturnSequences bool      `json:"return_sequences"`
-		MergeMode       string    `json:"merge_mode"`
-		Units           int       `json:"units"`
-		Lengths         []int     `json:"lengths"`
-		X               []float64 `json:"x"`
-		XShape          []int     `json:"x_shape"`
-		Y               []float64 `json:"y"`
-		YShape          []int     `json:"y_shape"`
-		DX              []float64 `json:"dx"`
-		Weights         []struct {
-			Kernel          []float64 `json:"kernel"`
-			RecurrentKernel []float64 `json:"recurrent_kernel"`
-			Bias            []float64 `json:"bias"`
-			DKernel         []float64 `json:"dkernel"`
-			DRecurrent      []float64 `json:"drecurrent_kernel"`
-			DBias           []float64 `json:"dbias"`
-		} `json:"weights"`
+		Layer           string `json:"layer"`
+		Wrapper         string `json:"wrapper"`
+		GoBackwards     bool   `json:"go_backwards"`
+		ReturnSequences bool   `json:"return_sequences"`
+		MergeMode       string `json:"merge_mode"`
+		Units           int    `json:"units"`
+		Lengths         []int  `json:"lengths"`
+		refIO
+		Weights []refRNNWeights `json:"weights"`
 	} `json:"rnn"`
 	Embedding struct {
 		InputDim    int       `json:"input_dim"`
@@ -272,11 +265,8 @@ type seqRef struct {
 		DEmbeddings []float64 `json:"dembeddings"`
 	} `json:"embedding"`
 	Pooling struct {
-		Lengths []int     `json:"lengths"`
-		X       []float64 `json:"x"`
-		XShape  []int     `json:"x_shape"`
-		Y       []float64 `json:"y"`
-		DX      []float64 `json:"dx"`
+		Lengths []int `json:"lengths"`
+		refIO
 	} `json:"pooling"`
 }
 
@@ -329,31 +319,11 @@ func TestSeqMatchesPyTorch(t *testing.T) {
 			if err := l.Build(c.XShape[1:], rand.New(rand.NewPCG(1, 1))); err != nil {
 				t.Fatal(err)
 			}
-			ws := l.Weights()
-			if len(ws) != 3*len(c.Weights) {
-				t.Fatalf("%d weights, want %d", len(ws), 3*len(c.Weights))
-			}
-			for i, w := range ws {
-				ref := c.Weights[i/3]
-				v := [][]float64{ref.Kernel, ref.RecurrentKernel, ref.Bias}[i%3]
-				w.Value.Data = tensor.FromFloat64(v, w.Value.Data.Shape()...)
-			}
 			ctx := &layers.Context{}
 			if masked {
 				ctx.Mask = lengthMask(c.Lengths, steps, tensor.Float64)
 			}
-			x := autograd.Param(tensor.FromFloat64(c.X, c.XShape...), "x")
-			y := l.Call(ctx, x)
-			if !slices.Equal(y.Shape(), c.YShape) {
-				t.Fatalf("output shape %v, want %v", y.Shape(), c.YShape)
-			}
-			close(t, "y", y.Data, c.Y, 1e-10)
-			autograd.Backward(autograd.Sum(autograd.Mul(y, autograd.Const(rWeights(y.Shape(), tensor.Float64))), false))
-			close(t, "dx", x.Grad, c.DX, 1e-10)
-			for i, w := range ws {
-				ref := c.Weights[i/3]
-				close(t, "d"+w.Name, w.Value.Grad, [][]float64{ref.DKernel, ref.DRecurrent, ref.DBias}[i%3], 1e-10)
-			}
+			checkRNNReference(t, l, ctx, c.refIO, c.Weights, 1e-10)
 		})
 	}
 }

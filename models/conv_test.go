@@ -2,14 +2,11 @@ package models
 
 import (
 	"bytes"
-	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/deepgo-dev/deepgo/layers"
-	"github.com/deepgo-dev/deepgo/tensor"
 )
 
 // convPlanCases are convolutional models; they join TestPlanMatchesAutograd
@@ -65,33 +62,7 @@ func TestSummaryConv(t *testing.T) {
 func TestSaveLoadConv(t *testing.T) {
 	for _, c := range convPlanCases {
 		t.Run(c.name, func(t *testing.T) {
-			m := buildPlanModel(t, c)
-			path := filepath.Join(t.TempDir(), "conv.deepgo")
-			if err := m.Save(path); err != nil {
-				t.Fatal(err)
-			}
-			m2, err := Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rng := rand.New(rand.NewPCG(5, 6))
-			x := tensor.Zeros(append([]int{4}, c.input...)...)
-			for i, d := 0, x.Float32s(); i < len(d); i++ {
-				d[i] = float32(rng.NormFloat64())
-			}
-			p1, err := m.Predict(x, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p2, err := m2.Predict(x, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range p1.Float32s() {
-				if w := p2.Float32s()[i]; math.Float32bits(v) != math.Float32bits(w) {
-					t.Fatalf("prediction %d: %v before saving, %v after loading", i, v, w)
-				}
-			}
+			checkSaveLoad(t, buildPlanModel(t, c), normalBatch(rand.New(rand.NewPCG(5, 6)), 4, c.input))
 		})
 	}
 }

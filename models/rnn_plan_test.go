@@ -1,7 +1,6 @@
 package models
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -46,53 +45,7 @@ func paddedBatch(rng *rand.Rand, n int, shape []int) *tensor.Tensor {
 // a few steps, one on the kernel path and one through autograd, and
 // requires the same losses, weights and predictions (to float32 rounding).
 func TestRNNPlanMatchesAutograd(t *testing.T) {
-	for _, c := range rnnPlanCases {
-		t.Run(c.name, func(t *testing.T) {
-			fast, ref := buildPlanModel(t, c), buildPlanModel(t, c)
-			tf, tr := newTrainer(fast), newTrainer(ref)
-			if tf.plan == nil {
-				t.Fatal("no kernel plan for a model whose layers all have kernels")
-			}
-			tr.plan = nil
-			rng := rand.New(rand.NewPCG(1, 2))
-			for step, n := range []int{8, 8, 5} {
-				x := paddedBatch(rng, n, c.input)
-				y := c.targets(rng, n)
-				lf, err := tf.step(x, y, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				lr, err := tr.step(x, y, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if math.Abs(lf-lr) > 1e-5*(1+math.Abs(lr)) {
-					t.Fatalf("step %d: loss %.8g on the kernel path, %.8g on the autograd path", step, lf, lr)
-				}
-			}
-			wf, wr := fast.GetWeights(), ref.GetWeights()
-			for i := range wf {
-				a, b := wf[i].Float32s(), wr[i].Float32s()
-				for j := range a {
-					if math.Abs(float64(a[j]-b[j])) > 1e-5*(1+math.Abs(float64(b[j]))) {
-						t.Fatalf("weight %d[%d]: %v (kernels) vs %v (autograd)", i, j, a[j], b[j])
-					}
-				}
-			}
-			x := paddedBatch(rng, 5, c.input)
-			pf, err := fast.Predict(x, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fast.trainer.plan = nil
-			pr, _ := fast.Predict(x, 2)
-			for j, v := range pf.Float32s() {
-				if math.Abs(float64(v-pr.Float32s()[j])) > 1e-6 {
-					t.Fatalf("predict[%d]: %v (kernels) vs %v (autograd)", j, v, pr.Float32s()[j])
-				}
-			}
-		})
-	}
+	checkPlanMatchesAutograd(t, rnnPlanCases, paddedBatch)
 }
 
 // TestLSTMPlanTrains fits an LSTM → Dense softmax classifier on the kernel
@@ -118,49 +71,13 @@ func TestLSTMPlanTrains(t *testing.T) {
 	}
 	m := NewSequential([]int{steps, 2}, layers.NewLSTM(16), layers.NewDense(2, layers.WithActivation("softmax")))
 	m.SetSeed(3)
-	loss, _ := losses.Get("sparse_categorical_crossentropy", nil)
-	if err := m.Compile(optimizers.NewAdam(0.01, 0.9, 0.999, 1e-7, false), loss, "accuracy"); err != nil {
-		t.Fatal(err)
-	}
-	if m.kernelPlan() == nil {
-		t.Fatal("the LSTM model does not run on the kernel path")
-	}
-	if _, err := m.Fit(x, y, FitOptions{Epochs: 25, BatchSize: 32, Verbose: VerboseSilent}); err != nil {
-		t.Fatal(err)
-	}
-	logs, err := m.Evaluate(x, y, 128)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc, _ := logs.Get("accuracy")
-	t.Logf("training accuracy %.3f", acc)
-	if acc < 0.9 {
-		t.Errorf("training accuracy %.3f after 25 epochs, want ≥ 0.9", acc)
-	}
+	checkLearns(t, m, "sparse_categorical_crossentropy", 25, x, y, x, y, "the training data")
 }
 
 // TestLSTMTrainStepAllocatesNothing: a steady training step of the masked
 // recurrent stack on the kernel path allocates nothing.
 func TestLSTMTrainStepAllocatesNothing(t *testing.T) {
-	if raceDetectorOn {
-		t.Skip("allocation counts are not meaningful under the race detector")
-	}
-	m := buildPlanModel(t, rnnPlanCases[1])
-	tr := newTrainer(m)
-	rng := rand.New(rand.NewPCG(3, 4))
-	x := paddedBatch(rng, 16, rnnPlanCases[1].input)
-	y := sparseTargets(3)(rng, 16)
-	if _, err := tr.step(x, y, nil); err != nil {
-		t.Fatal(err)
-	}
-	allocs := testing.AllocsPerRun(20, func() {
-		if _, err := tr.step(x, y, nil); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if allocs != 0 {
-		t.Errorf("%.1f allocations per training step, want 0", allocs)
-	}
+	checkStepAllocatesNothing(t, rnnPlanCases[1], paddedBatch)
 }
 
 // mnistLSTM is the mnist-lstm example (examples/specs/mnist-lstm.yaml):

@@ -1,9 +1,7 @@
 package models
 
 import (
-	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,17 +16,20 @@ import (
 // Models of the sequence layers: Embedding with mask_zero, Bidirectional,
 // TimeDistributed, masked pooling, on right-padded sequences of token ids.
 
-// tokenBatch returns n sequences of ids in [1, vocab) right-padded with 0
-// to random lengths in [1, steps].
-func tokenBatch(rng *rand.Rand, n, steps, vocab int) *tensor.Tensor {
-	x := tensor.Zeros(n, steps)
-	d := x.Float32s()
-	for b := range n {
-		for t := range 1 + rng.IntN(steps) {
-			d[b*steps+t] = float32(1 + rng.IntN(vocab-1))
+// tokenBatch returns a batchFunc of sequences of ids in [1, vocab)
+// right-padded with 0 to random lengths in [1, steps].
+func tokenBatch(vocab int) batchFunc {
+	return func(rng *rand.Rand, n int, shape []int) *tensor.Tensor {
+		steps := shape[0]
+		x := tensor.Zeros(n, steps)
+		d := x.Float32s()
+		for b := range n {
+			for t := range 1 + rng.IntN(steps) {
+				d[b*steps+t] = float32(1 + rng.IntN(vocab-1))
+			}
 		}
+		return x
 	}
-	return x
 }
 
 // seqPlanCases are sequence models whose layers all have kernels.
@@ -54,40 +55,7 @@ var seqPlanCases = []planCase{
 // a few steps, one on the kernel path and one through autograd, and
 // requires the same losses, weights and predictions (to float32 rounding).
 func TestSeqPlanMatchesAutograd(t *testing.T) {
-	for _, c := range seqPlanCases {
-		t.Run(c.name, func(t *testing.T) {
-			fast, ref := buildPlanModel(t, c), buildPlanModel(t, c)
-			tf, tr := newTrainer(fast), newTrainer(ref)
-			if tf.plan == nil {
-				t.Fatal("no kernel plan for a model whose layers all have kernels")
-			}
-			tr.plan = nil
-			rng := rand.New(rand.NewPCG(1, 2))
-			for step, n := range []int{8, 8, 5} {
-				x, y := tokenBatch(rng, n, 6, 9), c.targets(rng, n)
-				lf, err := tf.step(x, y, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				lr, err := tr.step(x, y, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if math.Abs(lf-lr) > 1e-5*(1+math.Abs(lr)) {
-					t.Fatalf("step %d: loss %.8g on the kernel path, %.8g on the autograd path", step, lf, lr)
-				}
-			}
-			wf, wr := fast.GetWeights(), ref.GetWeights()
-			for i := range wf {
-				a, b := wf[i].Float32s(), wr[i].Float32s()
-				for j := range a {
-					if math.Abs(float64(a[j]-b[j])) > 1e-5*(1+math.Abs(float64(b[j]))) {
-						t.Fatalf("weight %s[%d]: %v (kernels) vs %v (autograd)", fast.Weights()[i].Value.Name, j, a[j], b[j])
-					}
-				}
-			}
-		})
-	}
+	checkPlanMatchesAutograd(t, seqPlanCases, tokenBatch(9))
 }
 
 // TestEmbeddingLSTMLearns is the end-to-end check: Embedding
@@ -121,26 +89,8 @@ func TestEmbeddingLSTMLearns(t *testing.T) {
 	m := NewSequential([]int{steps}, layers.NewEmbedding(vocab, 8, layers.MaskZero()), layers.NewLSTM(16),
 		layers.NewDense(1, layers.WithActivation("sigmoid")))
 	m.SetSeed(5)
-	loss, _ := losses.Get("binary_crossentropy", nil)
-	if err := m.Compile(optimizers.NewAdam(0.01, 0.9, 0.999, 1e-7, false), loss, "accuracy"); err != nil {
-		t.Fatal(err)
-	}
-	if m.kernelPlan() == nil {
-		t.Fatal("the Embedding → LSTM → Dense model does not run on the kernel path")
-	}
-	if _, err := m.Fit(x, y, FitOptions{Epochs: 15, BatchSize: 32, Verbose: VerboseSilent}); err != nil {
-		t.Fatal(err)
-	}
 	xt, yt := make7(512)
-	logs, err := m.Evaluate(xt, yt, 128)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc, _ := logs.Get("accuracy")
-	t.Logf("accuracy on new sequences %.3f", acc)
-	if acc < 0.9 {
-		t.Errorf("accuracy %.3f on new sequences after 15 epochs, want ≥ 0.9", acc)
-	}
+	checkLearns(t, m, "binary_crossentropy", 15, x, y, xt, yt, "new sequences")
 }
 
 // TestSeqModelSaveLoad saves a model with every sequence layer and loads
@@ -154,18 +104,11 @@ func TestSeqModelSaveLoad(t *testing.T) {
 	if err := m.Compile(optimizers.NewAdam(0.01, 0.9, 0.999, 1e-7, false), loss); err != nil {
 		t.Fatal(err)
 	}
-	x := tokenBatch(rand.New(rand.NewPCG(3, 4)), 6, 5, 8)
+	x := tokenBatch(8)(rand.New(rand.NewPCG(3, 4)), 6, []int{5})
 	if _, err := m.Fit(x, tensor.Zeros(6), FitOptions{Epochs: 1, BatchSize: 3, Verbose: VerboseSilent}); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "seq.deepgo")
-	if err := m.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	m2, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m2 := checkSaveLoad(t, m, x)
 	w1, w2 := m.Weights(), m2.Weights()
 	if len(w1) != len(w2) {
 		t.Fatalf("%d weights after loading, want %d", len(w2), len(w1))
@@ -177,19 +120,6 @@ func TestSeqModelSaveLoad(t *testing.T) {
 	}
 	if got := w1[1].Value.Name; got != "bidirectional.forward_gru.kernel" {
 		t.Errorf("weight 1 is %s, want bidirectional.forward_gru.kernel", got)
-	}
-	p1, err := m.Predict(x, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p2, err := m2.Predict(x, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, v := range p1.Float32s() {
-		if v != p2.Float32s()[i] {
-			t.Fatalf("prediction %d: %v after loading, want %v", i, p2.Float32s()[i], v)
-		}
 	}
 }
 
@@ -223,21 +153,7 @@ func TestEmbeddingBadIDs(t *testing.T) {
 // losses go through autograd on the output) allocates nothing.
 func TestSeqTrainStepAllocatesNothing(t *testing.T) {
 	for _, c := range seqPlanCases[:2] {
-		m := buildPlanModel(t, c)
-		tr := newTrainer(m)
-		rng := rand.New(rand.NewPCG(3, 4))
-		x, y := tokenBatch(rng, 16, 6, 9), c.targets(rng, 16)
-		if _, err := tr.step(x, y, nil); err != nil {
-			t.Fatal(err)
-		}
-		allocs := testing.AllocsPerRun(20, func() {
-			if _, err := tr.step(x, y, nil); err != nil {
-				t.Fatal(err)
-			}
-		})
-		if allocs != 0 {
-			t.Errorf("%s: %.1f allocations per training step, want 0", c.name, allocs)
-		}
+		checkStepAllocatesNothing(t, c, tokenBatch(9))
 	}
 }
 

@@ -5,10 +5,7 @@ float64, with the moving statistics updated by Keras 3's rule.
 
 Run with Debian's python3-torch:  /usr/bin/python3 layers/testdata/gen_norm_reference.py
 
-Inputs and weights are a fixed formula (sin of the index, as gen_reference.py),
-so the file is reproducible. Gradients are of L = sum(y * R) with R the fixed
-weights 0.5 + frac(i * 0.618...), so every output element's gradient is
-exercised.
+Inputs, weights and the loss L = sum(y * R) are those of refutil.py.
 
 Layouts: deepgo (like Keras) is channels-last, torch's batch_norm wants the
 channels on axis 1 (NCHW, NCL). A Keras axis a is moved to torch's axis 1 with
@@ -26,30 +23,10 @@ momentum is Keras's 1 - momentum. The script therefore computes the moving
 statistics itself with Keras's rule; torch's own running_var is stored as
 torch_running_var_after only to document (and test) the difference.
 """
-import json, math, os
+import json, os
 import torch
 import torch.nn.functional as F
-
-torch.set_default_dtype(torch.float64)
-
-
-def det(seed, *shape):
-    n = 1
-    for d in shape:
-        n *= d
-    v = [math.sin(seed * 131 + i * 17 + 0.3) * 1.5 for i in range(n)]
-    return torch.tensor(v).reshape(*shape)
-
-
-def rweights(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return torch.tensor([0.5 + math.fmod(i * 0.618033988749895, 1) for i in range(n)]).reshape(*shape)
-
-
-def flat(t):
-    return [float(v) for v in t.detach().reshape(-1)]
+from refutil import det, flat, rweights  # and float64 as torch's default dtype
 
 
 def grads(f, x, gamma, beta):

@@ -4,28 +4,12 @@ gradients of Dense and the activation layers computed by PyTorch in float64.
 
 Run with Debian's python3-torch:  /usr/bin/python3 layers/testdata/gen_reference.py
 
-Inputs and weights are a fixed formula (sin of the index), so the file is
-reproducible. Gradients are of L = sum(y * R) with R the fixed weights
-0.5 + frac(i * 0.618...), so every output element's gradient is exercised.
+Inputs, weights and the loss L = sum(y * R) are those of refutil.py.
 Kernels are stored in Keras's layout (inputs, units) = torch weight.T.
 """
-import json, math, os
+import json, os
 import torch
-
-torch.set_default_dtype(torch.float64)
-
-def det(seed, *shape):
-    n = 1
-    for d in shape:
-        n *= d
-    v = [math.sin(seed * 131 + i * 17 + 0.3) * 1.5 for i in range(n)]
-    return torch.tensor(v).reshape(*shape)
-
-def rweights(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return torch.tensor([0.5 + math.fmod(i * 0.618033988749895, 1) for i in range(n)]).reshape(*shape)
+from refutil import det, flat, rweights  # and float64 as torch's default dtype
 
 acts = {
     "linear": lambda z: z,
@@ -38,9 +22,6 @@ acts = {
     "silu": torch.nn.functional.silu,
     "elu": torch.nn.functional.elu,
 }
-
-def flat(t):
-    return [float(x) for x in t.detach().reshape(-1)]
 
 cases = []
 for act, f in acts.items():

@@ -6,10 +6,9 @@ PyTorch in float64 on fixed weights given in Keras's layouts.
 
 Run with Debian's python3-torch:  /usr/bin/python3 layers/testdata/gen_seq_reference.py
 
-Inputs and weights are a fixed formula (sin of the index, as
-gen_rnn_reference.py, whose layout mapping to torch.nn.RNN/LSTM/GRU this
-script reuses), so the file is reproducible. Gradients are of
-L = sum(y * R) with R the fixed weights 0.5 + frac(i * 0.618...).
+Inputs, weights and the loss L = sum(y * R) are those of refutil.py, as is
+the mapping of Keras's layouts to torch.nn.RNN/LSTM/GRU (described in
+gen_rnn_reference.py).
 
 Masks are right-padded sequences (lengths per sample, 1 = real step), which
 torch runs with pack_padded_sequence. One bidirectional torch module holds
@@ -34,93 +33,13 @@ h_f/h_b their final states (the state at the last real step):
                                        zero_output_for_mask there)
 with merge one of concat (forward first), sum, mul, ave.
 """
-import json, math, os
+import json, os
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
-torch.set_default_dtype(torch.float64)
+from refutil import det, flat, load_rnn, rnn_grads, rnn_module, rnn_weights, rweights  # and float64 as torch's default dtype
 
 BATCH, STEPS, FEATURES, UNITS = 3, 4, 3, 4
 LENGTHS = [4, 2, 1]  # right padding: sample b is real for t < LENGTHS[b]
-
-
-def det(seed, *shape, scale=1.5):
-    n = 1
-    for d in shape:
-        n *= d
-    v = [math.sin(seed * 131 + i * 17 + 0.3) * scale for i in range(n)]
-    return torch.tensor(v).reshape(*shape)
-
-
-def rweights(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return torch.tensor([0.5 + math.fmod(i * 0.618033988749895, 1) for i in range(n)]).reshape(*shape)
-
-
-def flat(t):
-    return [float(v) for v in t.detach().reshape(-1)]
-
-
-def order(kind):
-    """Keras block index for each of torch's blocks, in torch's order."""
-    return [1, 0, 2] if kind == "gru" else None
-
-
-def to_torch(w, kind):
-    o = order(kind)
-    if o is not None:
-        blocks = w.split(UNITS, dim=-1)
-        w = torch.cat([blocks[k] for k in o], dim=-1)
-    return w.transpose(-1, -2).contiguous() if w.dim() == 2 else w
-
-
-def to_keras(g, kind):
-    if g.dim() == 2:
-        g = g.transpose(0, 1)
-    o = order(kind)
-    if o is not None:
-        blocks = g.split(UNITS, dim=-1)
-        back = [None] * len(o)
-        for t, k in enumerate(o):
-            back[k] = blocks[t]
-        g = torch.cat(back, dim=-1)
-    return g
-
-
-def keras_weights(kind, seed):
-    gates = {"simple_rnn": 1, "lstm": 4, "gru": 3}[kind]
-    kernel = det(seed, FEATURES, gates * UNITS, scale=0.6)
-    recurrent = det(seed + 1, UNITS, gates * UNITS, scale=0.6)
-    bias_shape = (2, 3 * UNITS) if kind == "gru" else (gates * UNITS,)
-    bias = det(seed + 2, *bias_shape, scale=0.4)
-    return kernel, recurrent, bias
-
-
-def load(m, kind, w, suffix):
-    kernel, recurrent, bias = w
-    with torch.no_grad():
-        getattr(m, "weight_ih_l0" + suffix).copy_(to_torch(kernel, kind))
-        getattr(m, "weight_hh_l0" + suffix).copy_(to_torch(recurrent, kind))
-        if kind == "gru":
-            getattr(m, "bias_ih_l0" + suffix).copy_(to_torch(bias[0], kind))
-            getattr(m, "bias_hh_l0" + suffix).copy_(to_torch(bias[1], kind))
-        else:
-            getattr(m, "bias_ih_l0" + suffix).copy_(bias)
-            getattr(m, "bias_hh_l0" + suffix).zero_()
-
-
-def grads(m, kind, suffix):
-    g = {"dkernel": flat(to_keras(getattr(m, "weight_ih_l0" + suffix).grad, kind)),
-         "drecurrent_kernel": flat(to_keras(getattr(m, "weight_hh_l0" + suffix).grad, kind))}
-    if kind == "gru":
-        rows = [to_keras(getattr(m, "bias_ih_l0" + suffix).grad, kind),
-                to_keras(getattr(m, "bias_hh_l0" + suffix).grad, kind)]
-        g["dbias"] = flat(torch.stack(rows))
-    else:
-        g["dbias"] = flat(getattr(m, "bias_ih_l0" + suffix).grad)
-    return g
 
 
 def merge(mode, a, b):
@@ -135,12 +54,10 @@ def merge(mode, a, b):
 
 def rnn_case(kind, wrapper, go_backwards, return_sequences, merge_mode, lengths, seed):
     x = det(seed, BATCH, STEPS, FEATURES)
-    wf, wb = keras_weights(kind, seed + 1), keras_weights(kind, seed + 4)
-    cls = {"simple_rnn": lambda **k: torch.nn.RNN(nonlinearity="tanh", **k),
-           "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
-    m = cls(input_size=FEATURES, hidden_size=UNITS, batch_first=True, bidirectional=True)
-    load(m, kind, wf, "")
-    load(m, kind, wb, "_reverse")
+    wf, wb = rnn_weights(kind, seed + 1, FEATURES, UNITS), rnn_weights(kind, seed + 4, FEATURES, UNITS)
+    m = rnn_module(kind, input_size=FEATURES, hidden_size=UNITS, batch_first=True, bidirectional=True)
+    load_rnn(m, kind, UNITS, *wf)
+    load_rnn(m, kind, UNITS, *wb, suffix="_reverse")
     xv = x.clone().requires_grad_()
     packed = pack_padded_sequence(xv, torch.tensor(lengths), batch_first=True, enforce_sorted=False)
     out, state = m(packed)
@@ -163,7 +80,7 @@ def rnn_case(kind, wrapper, go_backwards, return_sequences, merge_mode, lengths,
     # or the go_backwards layer's, or both (forward first) for Bidirectional.
     used = [("", wf)] if wrapper == "none" and not go_backwards else \
         [("_reverse", wb)] if wrapper == "none" else [("", wf), ("_reverse", wb)]
-    c["weights"] = [{"kernel": flat(w[0]), "recurrent_kernel": flat(w[1]), "bias": flat(w[2]), **grads(m, kind, s)}
+    c["weights"] = [{"kernel": flat(w[0]), "recurrent_kernel": flat(w[1]), "bias": flat(w[2]), **rnn_grads(m, kind, UNITS, s)}
                     for s, w in used]
     return c
 
