@@ -8,6 +8,8 @@
 //	idx:IMAGES,LABELS                a pair of IDX files, gzipped or not ([LoadIDX])
 //	csv:PATH                         one sample a row ([LoadCSV])
 //	npy:X.npy[,Y.npy]                NumPy arrays ([LoadNPY])
+//	text:DIR[,…]                     a folder of texts, one sub-folder per class ([LoadText])
+//	lines:FILE                       one text a line, unlabelled ([LoadLines])
 //	series:PATH.csv,window=W[,…]     windows of a time series in a CSV file ([SeriesForm])
 //
 // For sequences built in Go, [TimeseriesDatasetFromArray] cuts a series

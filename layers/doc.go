@@ -1,8 +1,8 @@
 // Package layers holds the Layer contract and the layers a model is built
 // from: Flatten, Dense, Activation, ReLU, LeakyReLU, Softmax, Dropout,
 // convolution, pooling and normalization layers, and for sequences
-// Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional and
-// TimeDistributed (Types lists every spec name).
+// TextVectorization, Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional
+// and TimeDistributed (Types lists every spec name).
 //
 // Sequences with padding carry a timestep mask from layer to layer, as in
 // Keras (mask.go): Embedding(mask_zero) and Masking start one, recurrent
