@@ -9,23 +9,37 @@ import (
 
 // convState holds the buffers of Conv1D's and Conv2D's Kernel.
 //
-// The convolution runs as im2col + GEMM, as its Call does: the patch
-// matrix P (one row per output pixel of the batch, KH·KW·C columns) is
-// built image by image in parallel, then y = act(P·W + b) is one GEMM
-// with the bias and ReLU applied as it writes its output. Backward takes
-// dW = Pᵀ·dZ, then reuses P's tensor.Buffer for dP = dZ·Wᵀ, which col2im
-// scatters back onto the images.
+// A convolution runs as im2col + GEMM, as its Call does, over the patch
+// matrix P (one row per output pixel, KH·KW·C columns). Where the CPU and
+// geometry allow (packedForward), Forward never builds P: kernels.ConvGemm
+// gathers GEMM's packed 8-row panels straight from the images and
+// multiplies each at once, with the bias and ReLU applied as GEMM writes
+// its output (mnist-cnn's second layer at batch 128, two threads: Forward
+// 2.9–3.4 ms against 4.3–4.7 ms building P chunk by chunk). Otherwise P is
+// built image by image in parallel, a chunk of images at a time into one
+// cache-sized buffer, and each chunk's y = act(P·W + b) is one GEMM.
+// Backward builds each chunk's patches in that buffer and takes the
+// chunk's share of dW = Pᵀ·dZ, then dP = dZ·Wᵀ over the patches, which
+// col2im scatters back onto the images. Keeping the whole batch's P
+// instead (17.8 MB for that layer) sends it through memory four times —
+// written, read for dW, overwritten by dP, read by col2im — which cost
+// more than building the patches twice: the layer's training step took
+// 11.0–11.9 ms chunked against 12.3–13.2 ms (BenchmarkConv2DTrainStep,
+// alternating runs).
 //
-// Why im2col: in a CPU profile of BenchmarkConv2DTrainStep (the mnist-cnn
-// convolutions at batch 128, forward and backward) the three GEMMs take
-// 85 % of the time, building patch matrices 9 % and col2im 4 %; the ReLU
-// gradient and the bias sum take the rest. A direct or indirect
-// convolution could save at most that 13 %, at the price of a micro-kernel
-// of its own, so every product runs through the packed GEMM instead. The
-// GEMMs themselves are the limit: to go faster, 3×3 stride-1 convolutions
-// need fewer multiplications (Winograd F(2×2, 3×3) takes 2.25× fewer), and
-// writing patches straight into GEMM's packed panels would save both the
-// patch matrix and GEMM's packing of it.
+// Two cases differ. A thin convolution with few filters (kernelGradSplit)
+// keeps the whole P in training, since it splits dW over pixels. And a
+// convolution with few patch columns and 16·j filters, such as a convnet's
+// first layer over grey images (K = 9), runs directly (useDirect), reading
+// the image in place.
+//
+// The GEMMs are the limit: on the second mnist-cnn layer they run near the
+// core's peak, so going faster takes fewer multiplications. Winograd
+// F(2×2, 3×3) takes 2.25× fewer, but as 16 products of depth C = 32 (the
+// layer's input channels), too shallow for the packed GEMM to run at its
+// peak, plus transforms. Backward could gather dW's panels from the images
+// too (8 adjacent channels of one tap are one 8-value load per pixel), which
+// would spare it building P for dW.
 type convState struct {
 	cols, y, dx tensor.Buffer
 	x           *tensor.Tensor // the last input
@@ -35,8 +49,13 @@ type convState struct {
 	// that ParallelFor allocates nothing, and read their operands from
 	// xd (images), cd (patch matrices) and dd (image gradients).
 	im2col, col2im func(image int)
+	prep           func(image int)
+	bsum           []float32 // one chunk's bias gradient
+	zper           int       // values of dZ per image
 	xd, cd, dd     []float32
-	first          int // im2col's images are first, first+1, …
+	first          int  // im2col's images are first, first+1, …
+	base           int  // … into cd from image first − base on
+	full           bool // p holds the whole batch's patch matrix
 	// The kernel gradient of a thin convolution (few patch columns and
 	// filters, many output pixels: the first layer of a convnet) is split
 	// over the pixels, each part into its own partial sum, since Gemm only
@@ -45,6 +64,15 @@ type convState struct {
 	dwBody  func(part int)
 	dz      []float32
 	rows    int
+	// A direct convolution (see useDirect) runs image by image: fwd
+	// computes the outputs of image i, dwDirect the kernel gradient of one
+	// part of the batch; both read the weights from w and bias.
+	cg            kernels.ConvGemm // im2col + GEMM without the patch matrix
+	direct        bool             // the last Forward ran directly: p is not built
+	fwd, dwDirect func(i int)
+	yd, w, bias   []float32
+	relu          bool
+	parts, batch  int
 }
 
 // thinKernelGrad bounds the kernel gradients split over pixels: k·f at
@@ -62,31 +90,56 @@ func (c *conv) Fast() bool {
 	return fastActivation(c.Activation) && c.kernel.Value.Data.DType() == tensor.Float32
 }
 
-// Forward is Call on buffers: y = act(im2col(x)·kernel + bias). The batch
-// goes through in chunks of images whose patch matrices fill about
-// convChunkBytes per thread, each multiplied while it is still in cache;
-// the whole patch matrix is kept for Backward.
-func (c *conv) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
+// Forward is Call on buffers: y = act(im2col(x)·kernel + bias), directly,
+// through kernels.ConvGemm, or in chunks of images whose patch matrices
+// fill about convChunkBytes per thread, each multiplied while it is still
+// in cache (see convState).
+func (c *conv) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	s, g := &c.fast, &c.geom
 	n, k, f := x.Dim(0), g.PatchLen(), c.Filters
 	per := g.OH * g.OW // output pixels (patch-matrix rows) per image
 	y := s.y.Get(n, c.outShape)
 	yd := y.Float32s()
 	s.x, s.out = x, y
+	if s.direct = c.useDirect(); s.direct {
+		c.forwardDirect(x, yd)
+		return y
+	}
 	if g.Identity() {
 		s.p = x.Float32s()
 		c.product(s.p, yd, n*per)
 		return y
 	}
 	s.setup(g)
-	s.xd, s.p = x.Float32s(), s.cols.Get(n, []int{per * k}).Float32s()
-	s.cd = s.p
 	threads := runtime.GOMAXPROCS(0)
+	if c.packedForward(n) {
+		s.full = false // Backward rebuilds the patches chunk by chunk
+		var bias []float32
+		if c.bias != nil {
+			bias = c.bias.Value.Data.Float32s()
+		}
+		s.cg.Forward(g, x.Float32s(), n, c.kernel.Value.Data.Float32s(), f, bias, c.Activation == "relu", yd, threads)
+		return y
+	}
 	step := max(1, threads*convChunkBytes/(4*per*k))
+	// Every chunk reuses one buffer, which stays in cache, but for a thin
+	// convolution in training, whose Backward needs the whole P.
+	s.full = ctx != nil && ctx.Training && c.thinSplit(n)
+	rows := n
+	if !s.full {
+		rows = min(n, step)
+	}
+	s.xd, s.cd = x.Float32s(), s.cols.Get(rows, []int{per * k}).Float32s()
+	s.p = s.cd
 	for s.first = 0; s.first < n; s.first += step {
 		m := min(step, n-s.first)
+		s.base = s.first // cd holds this chunk only
+		if s.full {
+			s.base = 0
+		}
 		kernels.ParallelFor(m, threads, s.im2col)
-		c.product(s.p[s.first*per*k:(s.first+m)*per*k], yd[s.first*per*f:(s.first+m)*per*f], m*per)
+		i := s.first - s.base
+		c.product(s.cd[i*per*k:(i+m)*per*k], yd[s.first*per*f:(s.first+m)*per*f], m*per)
 	}
 	return y
 }
@@ -95,8 +148,10 @@ func (c *conv) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 // multiplies at a time: small enough to stay in cache between im2col and
 // GEMM, large enough to keep GEMM's threads busy. Measured in CPU time on
 // one thread (the second mnist-cnn convolution at batch 1000, inference):
-// 55 ms with chunks of 0.5–1 MiB, 58 ms with 2 MiB, 67 ms unchunked; training
-// at batch 128 was not affected either way.
+// 55 ms with chunks of 0.5–1 MiB, 58 ms with 2 MiB, 67 ms unchunked; a
+// training step at batch 128 (BenchmarkConv2DTrainStep, two threads, whose
+// Backward rebuilds the same chunks) showed no consistent difference
+// between 0.5, 1 and 2 MiB.
 var convChunkBytes = 1 << 20
 
 // product computes y = act(p·kernel + bias) for rows rows of the patch
@@ -131,38 +186,59 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	n, k, f := s.x.Dim(0), g.PatchLen(), c.Filters
 	rows := n * g.OH * g.OW
 	dz := dy.Float32s()[:rows*f]
-	if c.Activation == "relu" {
-		kernels.ReLUBackwardInPlace(dz, s.out.Float32s()) // vectorised
-	} else {
-		actBackward(c.Activation, dz, s.out.Float32s(), rows, f)
-	}
 	kv := c.kernel.Value
 	if kv.Grad == nil {
 		kv.Grad = tensor.ZerosLike(kv.Data)
 	}
-	if parts := min(runtime.GOMAXPROCS(0), rows/thinMinRows); parts > 1 && k*f <= thinKernelGrad {
-		c.kernelGradSplit(parts, rows, k, f, dz, kv.Grad.Float32s())
-	} else {
-		kernels.Gemm(true, false, k, f, rows, 1, s.p, k, dz, f, 0, kv.Grad.Float32s(), f)
-	}
+	var bgrad []float32
 	if c.bias != nil {
 		bv := c.bias.Value
 		if bv.Grad == nil {
 			bv.Grad = tensor.ZerosLike(bv.Data)
 		}
-		kernels.SumRows(bv.Grad.Float32s(), dz, rows, f)
+		bgrad = bv.Grad.Float32s()
+	}
+	if s.direct {
+		c.backwardDirect(n, dz, kv.Grad.Float32s(), bgrad)
+	} else {
+		chunked := !g.Identity() && !s.full && !c.thinSplit(n)
+		if chunked && c.Activation == "relu" { // image by image, beside im2col
+			return c.backwardChunked(n, dz, kv.Grad.Float32s(), bgrad, needDX, true)
+		}
+		if c.Activation == "relu" {
+			kernels.ReLUBackwardInPlace(dz, s.out.Float32s()) // vectorised
+		} else {
+			actBackward(c.Activation, dz, s.out.Float32s(), rows, f)
+		}
+		if chunked {
+			return c.backwardChunked(n, dz, kv.Grad.Float32s(), bgrad, needDX, false)
+		}
+		if bgrad != nil {
+			kernels.SumRows(bgrad, dz, rows, f)
+		}
+		if !g.Identity() && !s.full {
+			c.patches(n) // an inference Forward kept no patch matrix
+		}
+		if parts := min(runtime.GOMAXPROCS(0), rows/thinMinRows); parts > 1 && k*f <= thinKernelGrad {
+			c.kernelGradSplit(parts, rows, k, f, dz, kv.Grad.Float32s())
+		} else {
+			kernels.Gemm(true, false, k, f, rows, 1, s.p, k, dz, f, 0, kv.Grad.Float32s(), f)
+		}
 	}
 	if !needDX {
 		return nil
 	}
 	dx := s.dx.Like(s.x)
+	if s.direct && !g.Identity() { // the patch matrix that dP will overwrite was never built
+		c.patches(n)
+	}
 	if g.Identity() { // P is x: dx = dP
 		kernels.Gemm(false, true, rows, k, f, 1, dz, f, kv.Data.Float32s(), f, 0, dx.Float32s(), k)
 		return dx
 	}
 	// P has served dkernel: its tensor.Buffer takes dP.
 	kernels.Gemm(false, true, rows, k, f, 1, dz, f, kv.Data.Float32s(), f, 0, s.p, k)
-	s.cd, s.dd = s.p, dx.Float32s()
+	s.cd, s.dd, s.first, s.base = s.p, dx.Float32s(), 0, 0
 	kernels.ParallelFor(n, runtime.GOMAXPROCS(0), s.col2im)
 	return dx
 }
@@ -198,6 +274,77 @@ func (c *conv) kernelGradSplit(parts, rows, k, f int, dz, grad []float32) {
 	s.dz = nil
 }
 
+// thinSplit reports whether Backward splits the kernel gradient of n
+// images over pixels (see kernelGradSplit), which needs the whole patch
+// matrix.
+func (c *conv) thinSplit(n int) bool {
+	g := &c.geom
+	rows := n * g.OH * g.OW
+	return min(runtime.GOMAXPROCS(0), rows/thinMinRows) > 1 && g.PatchLen()*c.Filters <= thinKernelGrad
+}
+
+// backwardChunked is the rest of Backward after a Forward that kept no
+// patch matrix: it rebuilds the patches chunk by chunk, as Forward built
+// them, each into the same cache-sized buffer, and adds each chunk's part
+// of dbias and dkernel (Gemm with β = 1 after the first) before dP
+// overwrites the patches and col2im scatters it onto the images. With
+// relu set, dZ = dy ⊙ relu'(y) is taken image by image beside im2col, in
+// parallel and just before the chunk's products read it (mnist-cnn's
+// second layer, two threads, best of six alternating runs: Backward 6.8 ms
+// against 7.3 ms with the ReLU gradient and bias sum over the whole batch
+// first, on one thread).
+func (c *conv) backwardChunked(n int, dz, grad, bgrad []float32, needDX, relu bool) *tensor.Tensor {
+	s, g := &c.fast, &c.geom
+	k, f, per := g.PatchLen(), c.Filters, g.OH*g.OW
+	threads := runtime.GOMAXPROCS(0)
+	step := max(1, threads*convChunkBytes/(4*per*k))
+	s.xd, s.cd = s.x.Float32s(), s.cols.Get(min(n, step), []int{per * k}).Float32s()
+	s.dz, s.yd, s.relu, s.zper = dz, s.out.Float32s(), relu, per*f
+	w := c.kernel.Value.Data.Float32s()
+	var dx *tensor.Tensor
+	if needDX {
+		dx = s.dx.Like(s.x)
+		s.dd = dx.Float32s()
+	}
+	if len(s.bsum) != f {
+		s.bsum = make([]float32, f)
+	}
+	for s.first = 0; s.first < n; s.first += step {
+		m := min(step, n-s.first)
+		s.base = s.first
+		rows, dzc := m*per, dz[s.first*per*f:(s.first+m)*per*f]
+		kernels.ParallelFor(m, threads, s.prep)
+		beta := float32(1)
+		if s.first == 0 {
+			beta = 0
+		}
+		if bgrad != nil {
+			if s.first == 0 {
+				kernels.SumRows(bgrad, dzc, rows, f)
+			} else {
+				kernels.SumRows(s.bsum, dzc, rows, f)
+				kernels.Binary(kernels.OpAdd, bgrad, bgrad, s.bsum)
+			}
+		}
+		kernels.Gemm(true, false, k, f, rows, 1, s.cd, k, dzc, f, beta, grad, f)
+		if needDX {
+			kernels.Gemm(false, true, rows, k, f, 1, dzc, f, w, f, 0, s.cd, k)
+			kernels.ParallelFor(m, threads, s.col2im)
+		}
+	}
+	s.dd, s.dz, s.yd = nil, nil, nil
+	return dx
+}
+
+// patches builds the patch matrix p of the last Forward's n images.
+func (c *conv) patches(n int) {
+	s, g := &c.fast, &c.geom
+	s.setup(g)
+	s.xd, s.p = s.x.Float32s(), s.cols.Get(n, []int{g.OH * g.OW * g.PatchLen()}).Float32s()
+	s.cd, s.first, s.base, s.full = s.p, 0, 0, true
+	kernels.ParallelFor(n, runtime.GOMAXPROCS(0), s.im2col)
+}
+
 // setup makes the per-image closures once; they read the geometry through
 // g, which Build updates in place.
 func (s *convState) setup(g *kernels.ConvGeom) {
@@ -205,12 +352,126 @@ func (s *convState) setup(g *kernels.ConvGeom) {
 		return
 	}
 	s.im2col = func(i int) {
-		i += s.first
 		in, out := g.H*g.W*g.C, g.OH*g.OW*g.PatchLen()
-		kernels.Im2Col(g, s.xd[i*in:], s.cd[i*out:])
+		kernels.Im2Col(g, s.xd[(i+s.first)*in:], s.cd[(i+s.first-s.base)*out:])
 	}
 	s.col2im = func(i int) {
 		in, out := g.H*g.W*g.C, g.OH*g.OW*g.PatchLen()
-		kernels.Col2Im(g, s.cd[i*out:], s.dd[i*in:])
+		kernels.Col2Im(g, s.cd[(i+s.first-s.base)*out:], s.dd[(i+s.first)*in:])
 	}
+	// prep is im2col for backwardChunked, with the ReLU gradient of the
+	// image's dZ when relu is set.
+	s.prep = func(i int) {
+		s.im2col(i)
+		if s.relu {
+			j := i + s.first
+			kernels.ReLUBackwardInPlace(s.dz[j*s.zper:(j+1)*s.zper], s.yd[j*s.zper:])
+		}
+	}
+}
+
+// packedForward reports whether Forward runs as kernels.ConvGemm, which
+// gathers GEMM's packed panels straight from the images: a fast activation
+// applied by GEMM itself, a geometry ConvGemmSuits, and a Backward that
+// rebuilds its patches anyway (not a thin convolution in training).
+func (c *conv) packedForward(n int) bool {
+	switch c.Activation {
+	case "", "linear", "relu":
+		return kernels.ConvGemmSuits(&c.geom, c.Filters) && !c.thinSplit(n)
+	}
+	return false
+}
+
+// directConv reports whether a convolution of geometry g with f filters
+// runs as a direct loop rather than im2col + GEMM; a variable so that
+// tests can run the Go twins of the direct kernels.
+var directConv = func(g *kernels.ConvGeom, f int) bool {
+	return kernels.DirectConvFast() && kernels.DirectConvSuits(g, f)
+}
+
+// useDirect reports whether the Kernel runs the convolution directly
+// (kernels.DirectConvForward): a thin one, such as a convnet's first layer
+// over grey images (9 patch columns), whose im2col + GEMM spent most of
+// its time building, packing and writing rather than multiplying. Measured
+// on mnist-cnn's first layer at batch 128 (BenchmarkDirectConv, one
+// thread): forward 0.85 ms against 2.9 ms, kernel gradient 0.79 ms
+// against 1.2 ms.
+func (c *conv) useDirect() bool {
+	switch c.Activation {
+	case "", "linear", "relu": // an identity window needs no im2col anyway
+		return !c.geom.Identity() && directConv(&c.geom, c.Filters)
+	}
+	return false
+}
+
+// forwardDirect computes y = act(x ∗ kernel + bias) image by image.
+func (c *conv) forwardDirect(x *tensor.Tensor, yd []float32) {
+	s, g := &c.fast, &c.geom
+	s.xd, s.yd, s.relu = x.Float32s(), yd, c.Activation == "relu"
+	s.w, s.bias = c.kernel.Value.Data.Float32s(), nil
+	if c.bias != nil {
+		s.bias = c.bias.Value.Data.Float32s()
+	}
+	if s.fwd == nil {
+		s.fwd = func(i int) {
+			in, out := g.H*g.W*g.C, g.OH*g.OW*c.Filters
+			kernels.DirectConvForward(g, s.xd[i*in:], s.w, s.bias, s.yd[i*out:], c.Filters, s.relu)
+		}
+	}
+	kernels.ParallelFor(x.Dim(0), runtime.GOMAXPROCS(0), s.fwd)
+	s.yd = nil
+}
+
+// backwardDirect is Backward's first half for a direct convolution, image
+// by image while each image's gradient is in cache: dZ = dy ⊙ act'(y) in
+// place, then the bias and kernel gradients, summed over parts of the
+// batch, each part into its own buffer, added in a fixed order so that the
+// result does not depend on which thread ran which part.
+func (c *conv) backwardDirect(n int, dz, kgrad, bgrad []float32) {
+	s, g := &c.fast, &c.geom
+	f := c.Filters
+	kf := g.PatchLen() * f
+	parts := min(runtime.GOMAXPROCS(0), n)
+	for len(s.dwParts) < parts {
+		s.dwParts = append(s.dwParts, nil)
+	}
+	s.dwParts = s.dwParts[:parts]
+	for i := range parts {
+		if len(s.dwParts[i]) != kf+2*f { // kernel and bias gradients, a row sum
+			s.dwParts[i] = make([]float32, kf+2*f)
+		}
+	}
+	if s.dwDirect == nil {
+		s.dwDirect = func(part int) {
+			f := c.Filters
+			in, per := g.H*g.W*g.C, g.OH*g.OW
+			buf := s.dwParts[part]
+			kf := len(buf) - 2*f
+			dw, db, sum := buf[:kf], buf[kf:kf+f], buf[kf+f:]
+			clear(buf)
+			for i := part * s.batch / s.parts; i < (part+1)*s.batch/s.parts; i++ {
+				dz := s.dz[i*per*f : (i+1)*per*f]
+				if s.relu {
+					kernels.ReLUBackwardInPlace(dz, s.yd[i*per*f:])
+				}
+				kernels.SumRows(sum, dz, per, f)
+				kernels.Binary(kernels.OpAdd, db, db, sum)
+				kernels.DirectConvKernelGrad(g, s.xd[i*in:], dz, dw, f)
+			}
+		}
+	}
+	s.xd, s.yd, s.dz = s.x.Float32s(), s.out.Float32s(), dz
+	s.relu, s.parts, s.batch = c.Activation == "relu", parts, n
+	kernels.ParallelFor(parts, parts, s.dwDirect)
+	copy(kgrad, s.dwParts[0][:kf])
+	for _, p := range s.dwParts[1:] {
+		kernels.Binary(kernels.OpAdd, kgrad, kgrad, p[:kf])
+	}
+	if bgrad != nil {
+		copy(bgrad, s.dwParts[0][kf:kf+f])
+		for _, p := range s.dwParts[1:] {
+			kernels.Binary(kernels.OpAdd, bgrad, bgrad, p[kf:kf+f])
+		}
+	}
+	s.xd, s.yd, s.dz = nil, nil, nil
 }

@@ -49,38 +49,45 @@ func (g *ConvGeom) Identity() bool {
 //
 // or 0 where that pixel lies in the padding.
 func Im2Col[T Float](g *ConvGeom, x, cols []T) {
-	k, kwc := g.PatchLen(), g.KW*g.C
+	k := g.PatchLen()
 	x, cols = x[:g.H*g.W*g.C], cols[:g.OH*g.OW*k]
-	row := 0
+	if x32, ok := any(x).([]float32); ok && convRunAsm {
+		im2colRuns(g, x32, any(cols).([]float32))
+		return
+	}
 	for oy := range g.OH {
-		iy0 := oy*g.SH - g.PadT
 		for ox := range g.OW {
-			dst := cols[row*k : row*k+k]
-			row++
-			ix0 := ox*g.SW - g.PadL
-			// The window's row lies wholly inside the image: one copy per ky
-			// when its taps are adjacent (DW = 1).
-			inside := g.DW == 1 && ix0 >= 0 && ix0+g.KW <= g.W
-			for ky := range g.KH {
-				d := dst[ky*kwc : ky*kwc+kwc]
-				iy := iy0 + ky*g.DH
-				if iy < 0 || iy >= g.H {
-					clear(d)
-					continue
-				}
-				src := x[iy*g.W*g.C : (iy+1)*g.W*g.C]
-				if inside {
-					copyShort(d, src[ix0*g.C:])
-					continue
-				}
-				for kx := range g.KW {
-					ix := ix0 + kx*g.DW
-					if ix < 0 || ix >= g.W {
-						clear(d[kx*g.C : kx*g.C+g.C])
-					} else {
-						copy(d[kx*g.C:kx*g.C+g.C], src[ix*g.C:])
-					}
-				}
+			row := oy*g.OW + ox
+			im2colPixel(g, x, cols[row*k:row*k+k], oy, ox)
+		}
+	}
+}
+
+// im2colPixel writes the patch-matrix row of output pixel (oy, ox).
+func im2colPixel[T Float](g *ConvGeom, x, dst []T, oy, ox int) {
+	kwc := g.KW * g.C
+	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+	// The window's row lies wholly inside the image: one copy per ky
+	// when its taps are adjacent (DW = 1).
+	inside := g.DW == 1 && ix0 >= 0 && ix0+g.KW <= g.W
+	for ky := range g.KH {
+		d := dst[ky*kwc : ky*kwc+kwc]
+		iy := iy0 + ky*g.DH
+		if iy < 0 || iy >= g.H {
+			clear(d)
+			continue
+		}
+		src := x[iy*g.W*g.C : (iy+1)*g.W*g.C]
+		if inside {
+			copyShort(d, src[ix0*g.C:])
+			continue
+		}
+		for kx := range g.KW {
+			ix := ix0 + kx*g.DW
+			if ix < 0 || ix >= g.W {
+				clear(d[kx*g.C : kx*g.C+g.C])
+			} else {
+				copy(d[kx*g.C:kx*g.C+g.C], src[ix*g.C:])
 			}
 		}
 	}
@@ -90,36 +97,110 @@ func Im2Col[T Float](g *ConvGeom, x, cols []T) {
 // the sum, for every pixel, of the patch-matrix elements dcols that Im2Col
 // would have copied from it (elements that fall in the padding are
 // dropped). It turns the gradient of the patch matrix into the gradient of
-// the image.
+// the image. Each element of dx receives its terms in the order of the
+// patch-matrix rows, then of ky.
 func Col2Im[T Float](g *ConvGeom, dcols, dx []T) {
-	k, kwc := g.PatchLen(), g.KW*g.C
+	k := g.PatchLen()
 	dx, dcols = dx[:g.H*g.W*g.C], dcols[:g.OH*g.OW*k]
 	clear(dx)
-	row := 0
+	if dx32, ok := any(dx).([]float32); ok && convRunAsm {
+		col2imRuns(g, any(dcols).([]float32), dx32)
+		return
+	}
 	for oy := range g.OH {
-		iy0 := oy*g.SH - g.PadT
 		for ox := range g.OW {
-			src := dcols[row*k : row*k+k]
-			row++
-			ix0 := ox*g.SW - g.PadL
-			inside := g.DW == 1 && ix0 >= 0 && ix0+g.KW <= g.W
-			for ky := range g.KH {
-				iy := iy0 + ky*g.DH
-				if iy < 0 || iy >= g.H {
-					continue
-				}
-				s := src[ky*kwc : ky*kwc+kwc]
-				d := dx[iy*g.W*g.C : (iy+1)*g.W*g.C]
-				if inside {
-					addTo(d[ix0*g.C:ix0*g.C+kwc], s)
-					continue
-				}
-				for kx := range g.KW {
-					if ix := ix0 + kx*g.DW; ix >= 0 && ix < g.W {
-						addTo(d[ix*g.C:ix*g.C+g.C], s[kx*g.C:kx*g.C+g.C])
-					}
-				}
+			row := oy*g.OW + ox
+			col2imPixel(g, dcols[row*k:row*k+k], dx, oy, ox)
+		}
+	}
+}
+
+// col2imPixel adds the patch-matrix row src of output pixel (oy, ox) into
+// the image gradient dx.
+func col2imPixel[T Float](g *ConvGeom, src, dx []T, oy, ox int) {
+	kwc := g.KW * g.C
+	iy0, ix0 := oy*g.SH-g.PadT, ox*g.SW-g.PadL
+	inside := g.DW == 1 && ix0 >= 0 && ix0+g.KW <= g.W
+	for ky := range g.KH {
+		iy := iy0 + ky*g.DH
+		if iy < 0 || iy >= g.H {
+			continue
+		}
+		s := src[ky*kwc : ky*kwc+kwc]
+		d := dx[iy*g.W*g.C : (iy+1)*g.W*g.C]
+		if inside {
+			addTo(d[ix0*g.C:ix0*g.C+kwc], s)
+			continue
+		}
+		for kx := range g.KW {
+			if ix := ix0 + kx*g.DW; ix >= 0 && ix < g.W {
+				addTo(d[ix*g.C:ix*g.C+g.C], s[kx*g.C:kx*g.C+g.C])
 			}
+		}
+	}
+}
+
+// insideRun returns the output pixels ox in [lo, hi) of output row oy
+// whose whole window lies inside the image with adjacent taps along x
+// (DW = 1), so that each window row is one run of KW·C values; ok is
+// false when a window row of oy falls in the padding.
+func (g *ConvGeom) insideRun(oy int) (lo, hi int, ok bool) {
+	iy0 := oy*g.SH - g.PadT
+	if g.DW != 1 || iy0 < 0 || iy0+(g.KH-1)*g.DH >= g.H || g.W < g.KW {
+		return 0, 0, false
+	}
+	lo = (g.PadL + g.SW - 1) / g.SW
+	hi = min((g.W-g.KW+g.PadL)/g.SW+1, g.OW)
+	return lo, max(lo, hi), true
+}
+
+// im2colRuns is Im2Col on float32 with the assembly run kernel for the
+// pixels whose windows lie inside the image, im2colPixel for the others.
+func im2colRuns(g *ConvGeom, x, cols []float32) {
+	k, kwc := g.PatchLen(), g.KW*g.C
+	mask := uint16(1)<<(kwc&15) - 1
+	for oy := range g.OH {
+		lo, hi, ok := g.insideRun(oy)
+		if !ok {
+			lo, hi = g.OW, g.OW
+		}
+		for ox := range g.OW {
+			if ox == lo && hi > lo {
+				row := oy*g.OW + lo
+				src := ((oy*g.SH-g.PadT)*g.W + lo*g.SW - g.PadL) * g.C
+				im2colRunAVX512(&cols[row*k], &x[src], hi-lo, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
+			}
+			if ox >= lo && ox < hi {
+				continue
+			}
+			row := oy*g.OW + ox
+			im2colPixel(g, x, cols[row*k:row*k+k], oy, ox)
+		}
+	}
+}
+
+// col2imRuns is Col2Im on float32 (dx cleared) with the assembly run
+// kernel for the pixels whose windows lie inside the image, col2imPixel
+// for the others, in the order of the patch-matrix rows.
+func col2imRuns(g *ConvGeom, dcols, dx []float32) {
+	k, kwc := g.PatchLen(), g.KW*g.C
+	mask := uint16(1)<<(kwc&15) - 1
+	for oy := range g.OH {
+		lo, hi, ok := g.insideRun(oy)
+		if !ok {
+			lo, hi = g.OW, g.OW
+		}
+		for ox := range g.OW {
+			if ox == lo && hi > lo {
+				row := oy*g.OW + lo
+				dst := ((oy*g.SH-g.PadT)*g.W + lo*g.SW - g.PadL) * g.C
+				col2imRunAVX512(&dcols[row*k], &dx[dst], hi-lo, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
+			}
+			if ox >= lo && ox < hi {
+				continue
+			}
+			row := oy*g.OW + ox
+			col2imPixel(g, dcols[row*k:row*k+k], dx, oy, ox)
 		}
 	}
 }

@@ -78,6 +78,8 @@ configs = [
     (1, (9, 3), 2, (2,), (1,), "same", (3,), False, "tanh", 1),
     (1, (6, 2), 2, (3,), (1,), "causal", (2,), True, "linear", 2),
     (1, (7, 1), 2, (4,), (3,), "valid", (1,), True, "sigmoid", 1),
+    (2, (6, 7, 1), 16, (3, 3), (1, 1), "valid", (1, 1), True, "relu", 2),   # 16·j filters, no padding: the direct path
+    (1, (9, 2), 32, (3,), (2,), "valid", (1,), False, "linear", 2),         # direct, 1-D, strided, no bias
 ]
 
 cases = []
