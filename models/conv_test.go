@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,5 +65,32 @@ func TestSaveLoadConv(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			checkSaveLoad(t, buildPlanModel(t, c), normalBatch(rand.New(rand.NewPCG(5, 6)), 4, c.input))
 		})
+	}
+}
+
+// TestPredictChunks: Predict on the kernel path runs a batch in slices
+// that keep each layer's output in cache (plan.predictChunk); the outputs
+// are those of one pass over the whole batch, bit for bit.
+func TestPredictChunks(t *testing.T) {
+	for _, c := range convPlanCases {
+		m := buildPlanModel(t, c)
+		x := normalBatch(rand.New(rand.NewPCG(5, 6)), 70, c.input)
+		p := m.kernelPlan()
+		if p == nil {
+			t.Fatalf("%s: no kernel plan", c.name)
+		}
+		p.predictChunk = 70
+		whole, err := m.Predict(x, 70)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.predictChunk = 16 // 16, 16, 16, 16, 6
+		sliced, err := m.Predict(x, 70)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(whole.Float32s(), sliced.Float32s()) {
+			t.Errorf("%s: Predict in slices of 16 differs from one pass", c.name)
+		}
 	}
 }

@@ -456,7 +456,14 @@ func (m *Sequential) Predict(x *tensor.Tensor, batchSize int) (*tensor.Tensor, e
 		for s := 0; s < n; s += batchSize {
 			e := min(s+batchSize, n)
 			if p != nil && x.DType() == tensor.Float32 {
-				flat.Rows(s*per, e*per).CopyFrom(p.predict(x.Rows(s, e)))
+				// In inference samples are independent, so the kernel path
+				// may run a batch in slices small enough for each layer's
+				// output to stay in cache on its way to the next layer;
+				// the outputs are the same.
+				for cs := s; cs < e; cs += p.predictChunk {
+					ce := min(cs+p.predictChunk, e)
+					flat.Rows(cs*per, ce*per).CopyFrom(p.predict(x.Rows(cs, ce)))
+				}
 				continue
 			}
 			y := m.inference(ctx, x.Rows(s, e))

@@ -27,7 +27,16 @@ type plan struct {
 	probs      tensor.Buffer
 	dlogits    tensor.Buffer
 	ctx        layers.Context
+	// predictChunk is how many samples Predict hands the kernels at a time:
+	// as many as keep the largest layer output within predictCache bytes.
+	predictChunk int
 }
+
+// predictCache bounds one layer output during Predict on the kernel path:
+// a layer's output is then still in the last-level cache when the next
+// layer reads it. A CNN's first convolution at batch 1000 writes 86 MB,
+// which would otherwise travel to memory and back.
+const predictCache = 8 << 20
 
 // softmaxOutput is implemented by layers that end in a softmax and can
 // return their logits instead (Dense with softmax, Softmax, Activation).
@@ -40,6 +49,11 @@ type softmaxOutput interface {
 // kernel (the autograd path is used then).
 func newPlan(m *Sequential) *plan {
 	p := &plan{m: m, ctx: layers.Context{RNG: m.rng}}
+	largest := tensor.NumElements(m.input)
+	for _, l := range m.layers {
+		largest = max(largest, tensor.NumElements(l.OutputShape()))
+	}
+	p.predictChunk = max(predictCache/(4*largest), 32)
 	for _, l := range m.layers {
 		k, ok := l.(layers.Kernel)
 		if !ok || !k.Fast() {
