@@ -2,14 +2,17 @@ package layers_test
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/deepgo-dev/deepgo/autograd"
 	"github.com/deepgo-dev/deepgo/layers"
 	"github.com/deepgo-dev/deepgo/layers/layertest"
 	"github.com/deepgo-dev/deepgo/spec"
+	"github.com/deepgo-dev/deepgo/tensor"
 )
 
 // newRNN builds one of the three recurrent layers by its spec name.
@@ -82,6 +85,82 @@ func TestLSTMUnitForgetBias(t *testing.T) {
 	}
 }
 
+// TestGRUResetBefore checks reset_after=False (no PyTorch equivalent)
+// against a direct float64 loop over Keras's GRUCell formulas, and its
+// Keras parameter count: 3·(128·(28+128) + 128) = 60,288.
+func TestGRUResetBefore(t *testing.T) {
+	l := layers.NewGRU(128, layers.WithoutResetAfter())
+	l.SetName("gru")
+	if err := l.Build([]int{28, 28}, rand.New(rand.NewPCG(1, 2))); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := layers.CountParams(l); got != 60288 {
+		t.Errorf("GRU(128, reset_after=False) on 28 features: %d parameters, want 60,288 (Keras summary)", got)
+	}
+	bad := layers.NewGRU(3, layers.WithoutResetAfter(), layers.WithRecurrentDropout(0.2))
+	if err := bad.Build([]int{2, 2}, rand.New(rand.NewPCG(1, 2))); err == nil || !strings.Contains(err.Error(), "reset_after=false with recurrent_dropout") {
+		t.Errorf("reset_after=false with recurrent_dropout: got %v, want a clear error", err)
+	}
+	for _, c := range rnnConfigs {
+		t.Run(c.name, func(t *testing.T) {
+			layertest.Check(t, layers.NewGRU(4, append([]layers.RNNOption{layers.WithoutResetAfter()}, c.opts...)...), []int{3, 2})
+		})
+	}
+	const units, steps, feats, batch = 3, 4, 2, 2
+	g := layers.NewGRU(units, layers.WithoutResetAfter(), layers.ReturnSequences())
+	g.SetName("g")
+	if err := g.Build([]int{steps, feats}, rand.New(rand.NewPCG(3, 4))); err != nil {
+		t.Fatal(err)
+	}
+	ws := g.Weights()
+	for _, w := range ws { // a non-zero bias too
+		w.Value.Data = w.Value.Data.AsType(tensor.Float64)
+	}
+	for j := range ws[2].Value.Data.Len() {
+		ws[2].Value.Data.SetFlat(j, 0.1*float64(j%5)-0.2)
+	}
+	k, rk, b := ws[0].Value.Data, ws[1].Value.Data, ws[2].Value.Data
+	x := layertest.Input(9, batch, steps, feats)
+	y := g.Call(&layers.Context{}, autograd.Const(x)).Data
+	sig := func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
+	for n := 0; n < batch; n++ {
+		h := make([]float64, units)
+		for s := 0; s < steps; s++ {
+			var xp [3 * units]float64
+			for j := range xp {
+				xp[j] = b.AtFlat(j)
+				for f := 0; f < feats; f++ {
+					xp[j] += x.At(n, s, f) * k.At(f, j)
+				}
+			}
+			rec := func(v []float64, j int) float64 {
+				var sum float64
+				for i := range v {
+					sum += v[i] * rk.At(i, j)
+				}
+				return sum
+			}
+			z, r, rh := make([]float64, units), make([]float64, units), make([]float64, units)
+			for u := 0; u < units; u++ {
+				z[u] = sig(xp[u] + rec(h, u))
+				r[u] = sig(xp[units+u] + rec(h, units+u))
+				rh[u] = r[u] * h[u]
+			}
+			next := make([]float64, units)
+			for u := 0; u < units; u++ {
+				hh := math.Tanh(xp[2*units+u] + rec(rh, 2*units+u))
+				next[u] = z[u]*h[u] + (1-z[u])*hh
+			}
+			h = next
+			for u := 0; u < units; u++ {
+				if got := y.At(n, s, u); math.Abs(got-h[u]) > 1e-12 {
+					t.Fatalf("sample %d step %d unit %d: %v, want %v", n, s, u, got, h[u])
+				}
+			}
+		}
+	}
+}
+
 func TestRNNErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	if err := layers.NewLSTM(4).Build([]int{28}, rng); err == nil || !strings.Contains(err.Error(), "(timesteps, features)") {
@@ -100,7 +179,6 @@ func TestRNNErrors(t *testing.T) {
 		{"simple_rnn", spec.Arg{Name: "return_state", Value: true}, "return_state=true: a Sequential model takes one output per layer"},
 		{"lstm", spec.Arg{Name: "stateful", Value: true}, "stateful=true: not supported"},
 		{"gru", spec.Arg{Name: "unroll", Value: true}, "unroll=true: not supported"},
-		{"gru", spec.Arg{Name: "reset_after", Value: false}, "reset_after=false: not supported yet"},
 		{"simple_rnn", spec.Arg{Name: "recurrent_activation", Value: "sigmoid"}, "recurrent_activation"},
 	} {
 		_, err := layers.FromSpec(layertest.Spec(c.typ, spec.Arg{Name: "units", Value: 4}, c.arg))
