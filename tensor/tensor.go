@@ -126,34 +126,30 @@ func Scalar(v float32) *Tensor { return FromFloat32([]float32{v}) }
 // shape, data becomes a vector (or a scalar when it has one element and the
 // shape is given as empty explicitly by Scalar).
 func FromFloat32(data []float32, shape ...int) *Tensor {
-	if shape == nil {
-		if len(data) == 1 {
-			shape = []int{}
-		} else {
-			shape = []int{len(data)}
-		}
-	}
-	checkShape("FromFloat32", shape)
-	if NumElements(shape) != len(data) {
-		shapePanic("FromFloat32", fmt.Sprintf("%d values do not fill the shape", len(data)), shape)
-	}
-	return &Tensor{shape: append([]int{}, shape...), dtype: Float32, f32: data}
+	return &Tensor{shape: dataShape("FromFloat32", len(data), shape), dtype: Float32, f32: data}
 }
 
 // FromFloat64 wraps data (not copied) as a float64 tensor of the given shape.
 func FromFloat64(data []float64, shape ...int) *Tensor {
+	return &Tensor{shape: dataShape("FromFloat64", len(data), shape), dtype: Float64, f64: data}
+}
+
+// dataShape returns a copy of the shape that FromFloat32 and FromFloat64
+// (op) give n values: shape, or with none a vector of n, or a scalar when
+// n is 1. It panics when shape is invalid or n values do not fill it.
+func dataShape(op string, n int, shape []int) []int {
 	if shape == nil {
-		if len(data) == 1 {
+		if n == 1 {
 			shape = []int{}
 		} else {
-			shape = []int{len(data)}
+			shape = []int{n}
 		}
 	}
-	checkShape("FromFloat64", shape)
-	if NumElements(shape) != len(data) {
-		shapePanic("FromFloat64", fmt.Sprintf("%d values do not fill the shape", len(data)), shape)
+	checkShape(op, shape)
+	if NumElements(shape) != n {
+		shapePanic(op, fmt.Sprintf("%d values do not fill the shape", n), shape)
 	}
-	return &Tensor{shape: append([]int{}, shape...), dtype: Float64, f64: data}
+	return append([]int{}, shape...)
 }
 
 // Shape returns the tensor's dimensions. The slice must not be modified.

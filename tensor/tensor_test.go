@@ -38,6 +38,8 @@ func TestBinaryBroadcast(t *testing.T) {
 	a := seq(2, 3)                          // [[1 2 3] [4 5 6]]
 	b := FromFloat32([]float32{10, 20, 30}) // row vector
 	c := FromFloat32([]float32{100, 200}, 2, 1)
+	// Every want below is worked by hand from a, b and c with NumPy's
+	// broadcasting rules; 12/5 is rounded to float32 as the op computes it.
 	cases := []struct {
 		name string
 		got  *Tensor
@@ -72,6 +74,8 @@ func TestBroadcastMismatchPanicsWithShapeError(t *testing.T) {
 
 func TestReductions(t *testing.T) {
 	a := seq(2, 3, 4) // values 1..24
+	// The wants are sums and maxima of those values worked by hand (e.g.
+	// sum over axis 0: a[0,i,j] + a[1,i,j] = 2·(4i+j+1) + 12).
 	cases := []struct {
 		name  string
 		got   *Tensor

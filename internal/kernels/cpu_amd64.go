@@ -18,3 +18,16 @@ var (
 	hasAVX512  = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
 	hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 )
+
+// asmSets lists, of one kind of kernel set, those this CPU can run,
+// fastest first: the AVX-512 set, then the AVX2+FMA one.
+func asmSets[K any](avx512, avx2 *K) []*K {
+	var ks []*K
+	if hasAVX512 {
+		ks = append(ks, avx512)
+	}
+	if hasAVX2FMA {
+		ks = append(ks, avx2)
+	}
+	return ks
+}

@@ -29,25 +29,7 @@ var f32AVX2 = &f32Kernels{
 }
 
 // f32AsmKernels lists the assembly kernel sets this CPU can run.
-func f32AsmKernels() []*f32Kernels {
-	var ks []*f32Kernels
-	if hasAVX512 {
-		ks = append(ks, f32AVX512)
-	}
-	if hasAVX2FMA {
-		ks = append(ks, f32AVX2)
-	}
-	return ks
-}
-
-// bestF32Kernels returns the fastest assembly kernel set this CPU can run,
-// nil if none.
-func bestF32Kernels() *f32Kernels {
-	if ks := f32AsmKernels(); len(ks) > 0 {
-		return ks[0]
-	}
-	return nil
-}
+func f32AsmKernels() []*f32Kernels { return asmSets(f32AVX512, f32AVX2) }
 
 // reluAVX512 sets dst[i] = a[i] if a[i] > 0, else 0 (NaN gives 0).
 //

@@ -64,7 +64,7 @@ var f32Go = &f32Kernels{
 }
 
 // f32Fast is the assembly kernel set chosen for this CPU, nil if none.
-var f32Fast = bestF32Kernels()
+var f32Fast = fastest(f32AsmKernels(), nil)
 
 // mapGo sets dst[i] = f(a[i]).
 func mapGo(f func(float32) float32, dst, a []float32) {

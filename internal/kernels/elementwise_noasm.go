@@ -5,6 +5,3 @@ package kernels
 // f32AsmKernels lists the assembly kernel sets this CPU can run: none in a
 // -tags noasm build or on an architecture without them.
 func f32AsmKernels() []*f32Kernels { return nil }
-
-// bestF32Kernels returns nil: there is no assembly.
-func bestF32Kernels() *f32Kernels { return nil }

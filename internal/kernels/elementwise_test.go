@@ -75,7 +75,8 @@ func randInput(r *rand.Rand, a []float32, special bool) {
 }
 
 // sameBits reports whether got and want are the same float, counting any
-// two NaNs as the same.
+// two NaNs as the same (which NaN an operation returns depends on its
+// operand order).
 func sameBits(got, want float32) bool {
 	return math.Float32bits(got) == math.Float32bits(want) || got != got && want != want
 }

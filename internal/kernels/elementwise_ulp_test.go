@@ -217,8 +217,7 @@ func TestVecMathSpecial(t *testing.T) {
 			out := make([]float32, len(in))
 			fns[tt.fn](out, in)
 			for i, got := range out {
-				same := math.Float32bits(got) == math.Float32bits(tt.want) || got != got && tt.want != tt.want
-				if !same {
+				if !sameBits(got, tt.want) {
 					t.Errorf("%s/%s(%v)[%d] = %v, want %v", tt.fn, k.name, tt.x, i, got, tt.want)
 					break
 				}

@@ -33,16 +33,7 @@ func (tc biasActCase) String() string {
 func checkBiasActCase[T Float](t *testing.T, tc biasActCase, rng *rand.Rand) {
 	t.Helper()
 	rnd := func() T { return T(rng.Float64()*2 - 1) }
-	aRows, aCols := tc.m, tc.k
-	if tc.transA {
-		aRows, aCols = tc.k, tc.m
-	}
-	bRows, bCols := tc.k, tc.n
-	if tc.transB {
-		bRows, bCols = tc.n, tc.k
-	}
-	a := newGuarded(aRows, aCols, max(1, aCols)+tc.extra, rnd)
-	b := newGuarded(bRows, bCols, max(1, bCols)+tc.extra, rnd)
+	a, b := guardedOperands(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.extra, rnd)
 	ld := max(1, tc.n) + tc.extra
 	nan := func() T { return T(math.NaN()) }
 	got := newGuarded(tc.m, tc.n, ld, nan)

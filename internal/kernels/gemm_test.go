@@ -96,6 +96,21 @@ func (g *guarded[T]) checkGuards(t *testing.T, name string) {
 
 func (g *guarded[T]) snapshot() []T { return append([]T(nil), g.buf...) }
 
+// guardedOperands returns guarded A and B for a product of op(A) (m×k) and
+// op(B) (k×n), stored transposed where transA and transB say, with extra
+// added to each leading dimension, filled by rnd.
+func guardedOperands[T Float](transA, transB bool, m, n, k, extra int, rnd func() T) (a, b *guarded[T]) {
+	aRows, aCols := m, k
+	if transA {
+		aRows, aCols = k, m
+	}
+	bRows, bCols := k, n
+	if transB {
+		bRows, bCols = n, k
+	}
+	return newGuarded(aRows, aCols, max(1, aCols)+extra, rnd), newGuarded(bRows, bCols, max(1, bCols)+extra, rnd)
+}
+
 type gemmCase struct {
 	transA, transB bool
 	m, n, k        int
@@ -114,16 +129,7 @@ func (tc gemmCase) String() string {
 func checkGemmCase[T Float](t *testing.T, tc gemmCase, rng *rand.Rand) {
 	t.Helper()
 	rnd := func() T { return T(rng.Float64()*2 - 1) }
-	aRows, aCols := tc.m, tc.k
-	if tc.transA {
-		aRows, aCols = tc.k, tc.m
-	}
-	bRows, bCols := tc.k, tc.n
-	if tc.transB {
-		bRows, bCols = tc.n, tc.k
-	}
-	a := newGuarded(aRows, aCols, max(1, aCols)+tc.extra, rnd)
-	b := newGuarded(bRows, bCols, max(1, bCols)+tc.extra, rnd)
+	a, b := guardedOperands(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.extra, rnd)
 	cFill := rnd
 	if tc.beta == 0 {
 		cFill = func() T { return T(math.NaN()) } // must not leak into the result

@@ -159,24 +159,11 @@ func (g *ConvGeom) insideRun(oy int) (lo, hi int, ok bool) {
 func im2colRuns(g *ConvGeom, x, cols []float32) {
 	k, kwc := g.PatchLen(), g.KW*g.C
 	mask := uint16(1)<<(kwc&15) - 1
-	for oy := range g.OH {
-		lo, hi, ok := g.insideRun(oy)
-		if !ok {
-			lo, hi = g.OW, g.OW
-		}
-		for ox := range g.OW {
-			if ox == lo && hi > lo {
-				row := oy*g.OW + lo
-				src := ((oy*g.SH-g.PadT)*g.W + lo*g.SW - g.PadL) * g.C
-				im2colRunAVX512(&cols[row*k], &x[src], hi-lo, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
-			}
-			if ox >= lo && ox < hi {
-				continue
-			}
-			row := oy*g.OW + ox
-			im2colPixel(g, x, cols[row*k:row*k+k], oy, ox)
-		}
-	}
+	g.pixelRuns(func(row, off, npix int) {
+		im2colRunAVX512(&cols[row*k], &x[off], npix, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
+	}, func(row, oy, ox int) {
+		im2colPixel(g, x, cols[row*k:row*k+k], oy, ox)
+	})
 }
 
 // col2imRuns is Col2Im on float32 (dx cleared) with the assembly run
@@ -185,6 +172,20 @@ func im2colRuns(g *ConvGeom, x, cols []float32) {
 func col2imRuns(g *ConvGeom, dcols, dx []float32) {
 	k, kwc := g.PatchLen(), g.KW*g.C
 	mask := uint16(1)<<(kwc&15) - 1
+	g.pixelRuns(func(row, off, npix int) {
+		col2imRunAVX512(&dcols[row*k], &dx[off], npix, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
+	}, func(row, oy, ox int) {
+		col2imPixel(g, dcols[row*k:row*k+k], dx, oy, ox)
+	})
+}
+
+// pixelRuns visits the output pixels in the order of the patch-matrix
+// rows: for each output row's run of pixels whose windows lie inside the
+// image (see insideRun) it calls run once, with the patch-matrix row of
+// the first, the image offset of its window's top-left tap and the number
+// of pixels; for every other pixel it calls pixel with its row and
+// position. The callers pass func literals, which stay on the stack.
+func (g *ConvGeom) pixelRuns(run func(row, off, npix int), pixel func(row, oy, ox int)) {
 	for oy := range g.OH {
 		lo, hi, ok := g.insideRun(oy)
 		if !ok {
@@ -192,15 +193,12 @@ func col2imRuns(g *ConvGeom, dcols, dx []float32) {
 		}
 		for ox := range g.OW {
 			if ox == lo && hi > lo {
-				row := oy*g.OW + lo
-				dst := ((oy*g.SH-g.PadT)*g.W + lo*g.SW - g.PadL) * g.C
-				col2imRunAVX512(&dcols[row*k], &dx[dst], hi-lo, g.KH, kwc, g.DH*g.W*g.C, g.SW*g.C, k, mask)
+				run(oy*g.OW+lo, ((oy*g.SH-g.PadT)*g.W+lo*g.SW-g.PadL)*g.C, hi-lo)
 			}
 			if ox >= lo && ox < hi {
 				continue
 			}
-			row := oy*g.OW + ox
-			col2imPixel(g, dcols[row*k:row*k+k], dx, oy, ox)
+			pixel(oy*g.OW+ox, oy, ox)
 		}
 	}
 }

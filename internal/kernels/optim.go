@@ -84,14 +84,7 @@ var optimGo = &optimKernels{
 
 // optim is the implementation this CPU runs: the first assembly set it
 // supports, else the twins.
-var optim = bestOptimKernels()
-
-func bestOptimKernels() *optimKernels {
-	if ks := optimAsmKernels(); len(ks) > 0 {
-		return ks[0]
-	}
-	return optimGo
-}
+var optim = fastest(optimAsmKernels(), optimGo)
 
 // AdamUpdate performs one Adam step in Keras's form on each element of w,
 // with gi the clipped gradient a.Clip(g[i]):

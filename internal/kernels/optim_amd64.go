@@ -45,16 +45,7 @@ var optimAVX2 = &optimKernels{
 }
 
 // optimAsmKernels lists the assembly sets this CPU can run, fastest first.
-func optimAsmKernels() []*optimKernels {
-	var ks []*optimKernels
-	if hasAVX512 {
-		ks = append(ks, optimAVX512)
-	}
-	if hasAVX2FMA {
-		ks = append(ks, optimAVX2)
-	}
-	return ks
-}
+func optimAsmKernels() []*optimKernels { return asmSets(optimAVX512, optimAVX2) }
 
 // adamAVX512 performs one Adam step in Keras's form on each element of w,
 // with gi the clipped gradient a.Clip(g[i]):

@@ -161,12 +161,6 @@ func (b *optimBuffers) slices() (w, g []float32, s [][]float32) {
 	return xs[0], xs[1], xs[2:]
 }
 
-// sameFloat32 reports whether a and b are the same value: equal bits, or
-// both NaN (which NaN an operation returns depends on its operand order).
-func sameFloat32(a, b float32) bool {
-	return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b
-}
-
 // compareOptim reports the first element where got and want differ, the
 // padding included.
 func compareOptim(t *testing.T, where string, got, want *optimBuffers) {
@@ -174,7 +168,7 @@ func compareOptim(t *testing.T, where string, got, want *optimBuffers) {
 	names := []string{"w", "g", "slot0", "slot1"}
 	for k := range got.bufs {
 		for i := range got.bufs[k] {
-			if !sameFloat32(got.bufs[k][i], want.bufs[k][i]) {
+			if !sameBits(got.bufs[k][i], want.bufs[k][i]) {
 				j := i - optimPad - got.off
 				what := fmt.Sprintf("%s[%d]", names[k], j)
 				if j < 0 || j >= got.n {

@@ -20,25 +20,8 @@ var poolAVX512 = &poolKernels{name: "avx512", maxRun: maxPoolRunAVX512, maxBackR
 // poolAVX2 is the AVX2 pair: 8 channels per register, masked tails.
 var poolAVX2 = &poolKernels{name: "avx2", maxRun: maxPoolRunAVX2, maxBackRun: maxPoolBackRunAVX2}
 
-// poolF32 is the fastest pair this CPU runs, nil for none.
-var poolF32 = func() *poolKernels {
-	if ks := poolAsmKernels(); len(ks) > 0 {
-		return ks[0]
-	}
-	return nil
-}()
-
 // poolAsmKernels lists the pairs this CPU can run, fastest first.
-func poolAsmKernels() []*poolKernels {
-	var ks []*poolKernels
-	if hasAVX512 {
-		ks = append(ks, poolAVX512)
-	}
-	if hasAVX2FMA {
-		ks = append(ks, poolAVX2)
-	}
-	return ks
-}
+func poolAsmKernels() []*poolKernels { return asmSets(poolAVX512, poolAVX2) }
 
 // maxPoolRunAVX512 computes MaxPool2D for a run of output cells (see
 // poolRunFunc); arg may be nil.

@@ -28,6 +28,10 @@ type poolKernels struct {
 	maxBackRun poolRunFunc
 }
 
+// poolF32 is the fastest pair this CPU runs, nil for none (MaxPool2D then
+// runs the Go loops).
+var poolF32 = fastest(poolAsmKernels(), nil)
+
 // poolRuns calls run once for each run of output cells of one row whose
 // windows have the same shape: the cells whose windows are cut by the
 // left or right edge of the image one at a time, the uncut ones between

@@ -106,10 +106,7 @@ func SoftmaxRows[T Float](dst, a []T, m, n int) {
 func softmaxRowsGo[T Float](dst, a []T, m, n int) {
 	for i := 0; i < m; i++ {
 		x, y := a[i*n:i*n+n], dst[i*n:i*n+n]
-		mx := math.Inf(-1)
-		for _, v := range x {
-			mx = math.Max(mx, float64(v))
-		}
+		mx := rowMax64(x)
 		var s float64
 		for j, v := range x {
 			e := math.Exp(float64(v) - mx)
@@ -121,6 +118,25 @@ func softmaxRowsGo[T Float](dst, a []T, m, n int) {
 			y[j] = T(float64(y[j]) * inv)
 		}
 	}
+}
+
+// rowMax64 returns the largest element of x as a float64: the shift of the
+// float64 softmax twins (NaN if any element is NaN, −Inf for none).
+func rowMax64[T Float](x []T) float64 {
+	mx := math.Inf(-1)
+	for _, v := range x {
+		mx = math.Max(mx, float64(v))
+	}
+	return mx
+}
+
+// expSum64 returns Σ exp(x[j] − mx) in float64, added in order.
+func expSum64[T Float](x []T, mx float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += math.Exp(float64(v) - mx)
+	}
+	return s
 }
 
 // LogSoftmaxRows writes log(softmax(row)) = x - max - log(sum(exp(x - max)))
@@ -139,14 +155,8 @@ func LogSoftmaxRows[T Float](dst, a []T, m, n int) {
 func logSoftmaxRowsGo[T Float](dst, a []T, m, n int) {
 	for i := 0; i < m; i++ {
 		x, y := a[i*n:i*n+n], dst[i*n:i*n+n]
-		mx := math.Inf(-1)
-		for _, v := range x {
-			mx = math.Max(mx, float64(v))
-		}
-		var s float64
-		for _, v := range x {
-			s += math.Exp(float64(v) - mx)
-		}
+		mx := rowMax64(x)
+		s := expSum64(x, mx)
 		lse := mx + math.Log(s)
 		for j, v := range x {
 			y[j] = T(float64(v) - lse)
@@ -184,14 +194,8 @@ func softmaxCERowsGo[T Float](probs, dlogits, logits, labels []T, m, n int, scal
 	for i := 0; i < m; i++ {
 		label := checkLabel("SoftmaxCrossEntropyRows", i, float64(labels[i]), n)
 		x, d := logits[i*n:i*n+n], dlogits[i*n:i*n+n]
-		mx := math.Inf(-1)
-		for _, v := range x {
-			mx = math.Max(mx, float64(v))
-		}
-		var s float64
-		for _, v := range x {
-			s += math.Exp(float64(v) - mx)
-		}
+		mx := rowMax64(x)
+		s := expSum64(x, mx)
 		inv := 1 / s
 		for j, v := range x {
 			p := math.Exp(float64(v)-mx) * inv

@@ -64,12 +64,7 @@ type rnnKernels struct {
 var rnnGo = &rnnKernels{name: "go", lstmState: lstmStateGo, lstmBack: lstmBackwardGo}
 
 // rnnF32 is the fastest assembly set this CPU runs, nil for none.
-var rnnF32 = func() *rnnKernels {
-	if ks := rnnAsmKernels(); len(ks) > 0 {
-		return ks[0]
-	}
-	return nil
-}()
+var rnnF32 = fastest(rnnAsmKernels(), nil)
 
 // lstmStateGo sets c[j] = f[j]·cprev[j] + i[j]·g[j].
 func lstmStateGo(c, cprev, a []float32) {

@@ -14,16 +14,7 @@ var rnnAVX512 = &rnnKernels{name: "avx512", lstmState: lstmStateAVX512, lstmBack
 var rnnAVX2 = &rnnKernels{name: "avx2", lstmState: lstmStateAVX2, lstmBack: lstmBackwardAVX2}
 
 // rnnAsmKernels lists the sets this CPU can run, fastest first.
-func rnnAsmKernels() []*rnnKernels {
-	var ks []*rnnKernels
-	if hasAVX512 {
-		ks = append(ks, rnnAVX512)
-	}
-	if hasAVX2FMA {
-		ks = append(ks, rnnAVX2)
-	}
-	return ks
-}
+func rnnAsmKernels() []*rnnKernels { return asmSets(rnnAVX512, rnnAVX2) }
 
 // lstmStateAVX512 sets c[j] = f[j]·cprev[j] + i[j]·g[j], a = [i f g o].
 //
