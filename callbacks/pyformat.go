@@ -17,13 +17,8 @@ import (
 // always with a fractional part ("1.0"), else in exponent notation
 // ("1e-05", "1.5e+16").
 func pyRepr(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return pyFloat(v, 'g', -1) // "nan", "inf" or "-inf"
 	}
 	e := strconv.FormatFloat(v, 'e', -1, 64)
 	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])

@@ -190,16 +190,9 @@ func parseSeriesForm(form string) (*seriesSpec, error) {
 			}
 			s.standard = v == "standard"
 		case "validation_split":
-			f, perr := strconv.ParseFloat(v, 64)
-			if perr != nil || !(f > 0 && f < 1) {
-				err = fmt.Errorf("data: %q: validation_split=%s: want a fraction between 0 and 1 (exclusive)", form, v)
-			}
-			s.split = f
+			s.split, err = parseValidationSplit(form, v)
 		case "subset":
-			if v != "training" && v != "validation" {
-				err = fmt.Errorf("data: %q: subset=%s: want subset=training or subset=validation", form, v)
-			}
-			s.subset = v
+			s.subset, err = parseSubset(form, v)
 		default:
 			err = fmt.Errorf("data: %q: unknown setting %q (keys: %s)", form, k, strings.Join(seriesKeys, ", "))
 		}

@@ -154,15 +154,13 @@ func loadTextForm(form string, opt LoadOptions) (*Dataset, error) {
 		var err error
 		switch k {
 		case "validation_split":
-			split, err = strconv.ParseFloat(v, 64)
-			if err != nil || !(split > 0 && split < 1) {
-				return nil, fmt.Errorf("data: %q: validation_split=%s: want a fraction between 0 and 1 (exclusive)", form, v)
+			if split, err = parseValidationSplit(form, v); err != nil {
+				return nil, err
 			}
 		case "subset":
-			if v != "training" && v != "validation" {
-				return nil, fmt.Errorf("data: %q: subset=%s: want subset=training or subset=validation", form, v)
+			if subset, err = parseSubset(form, v); err != nil {
+				return nil, err
 			}
-			subset = v
 		case "seed":
 			if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
 				return nil, fmt.Errorf("data: %q: seed=%s: want a non-negative integer", form, v)

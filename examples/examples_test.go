@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/deepgo-dev/deepgo/examples"
-	"github.com/deepgo-dev/deepgo/models"
-	"github.com/deepgo-dev/deepgo/spec"
 )
 
 // TestExamplesBuild parses and builds every built-in example and checks
@@ -19,18 +17,7 @@ func TestExamplesBuild(t *testing.T) {
 		"fortunes":   320165, // Embedding 10000×32 (320,000) + Dense 5 on 32 (165); TextVectorization has no weights
 	}
 	for _, e := range examples.All {
-		src, err := e.Spec()
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := spec.Parse(src, e.SpecFile)
-		if err != nil {
-			t.Fatalf("%s: %v", e.Name, err)
-		}
-		m, err := models.FromSpec(s, 1)
-		if err != nil {
-			t.Fatalf("%s: %v", e.Name, err)
-		}
+		_, m := specModel(t, e)
 		tr, nt := m.CountParams()
 		if w, ok := want[e.Name]; !ok || tr+nt != w {
 			t.Errorf("%s: %d parameters, want %d", e.Name, tr+nt, w)

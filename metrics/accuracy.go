@@ -29,20 +29,17 @@ func (m *BinaryAccuracy) Update(yTrue, yPred *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	t, p := yTrue.Values(), yPred.Values()
 	thr := roundLike(m.threshold, yPred.DType())
-	for i := range p {
+	m.acc.addSamples(yPred.Len(), samplesOf(shape), func(i int) float64 {
 		pred := 0.0
-		if p[i] > thr {
+		if yPred.AtFlat(i) > thr {
 			pred = 1
 		}
-		if t[i] == pred {
-			p[i] = 1
-		} else {
-			p[i] = 0
+		if yTrue.AtFlat(i) == pred {
+			return 1
 		}
-	}
-	m.acc.addSamples(p, samplesOf(shape))
+		return 0
+	})
 	return nil
 }
 

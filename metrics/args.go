@@ -1,10 +1,11 @@
 package metrics
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/deepgo-dev/deepgo/spec"
 )
 
 // args reads the keyword arguments of one metric, as they come from a spec
@@ -51,38 +52,12 @@ func newArgs(id string, vals map[string]any, valid []string) (args, error) {
 // get returns the value of key, or nil when it is absent.
 func (a args) get(key string) any { return a.vals[key] }
 
-// toFloat converts the numeric types a decoder or Go code may give.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
-}
-
 func (a args) float(key string, def float64) (float64, error) {
 	v := a.get(key)
 	if v == nil {
 		return def, nil
 	}
-	f, ok := toFloat(v)
+	f, ok := spec.ToFloat(v)
 	if !ok {
 		return 0, argErrorf(a.metric, "%s must be a number, got %v (%T)", key, v, v)
 	}
@@ -94,7 +69,7 @@ func (a args) int(key string, def int) (int, error) {
 	if v == nil {
 		return def, nil
 	}
-	f, ok := toFloat(v)
+	f, ok := spec.ToFloat(v)
 	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<31 {
 		return 0, argErrorf(a.metric, "%s must be an integer, got %v", key, v)
 	}
@@ -141,7 +116,7 @@ func (a args) floats(key string) ([]float64, error) {
 	if v == nil {
 		return nil, nil
 	}
-	if f, ok := toFloat(v); ok {
+	if f, ok := spec.ToFloat(v); ok {
 		return []float64{f}, nil
 	}
 	var items []any
@@ -159,7 +134,7 @@ func (a args) floats(key string) ([]float64, error) {
 	}
 	out := make([]float64, len(items))
 	for i, it := range items {
-		f, ok := toFloat(it)
+		f, ok := spec.ToFloat(it)
 		if !ok {
 			return nil, argErrorf(a.metric, "%s must be a list of numbers, got %v", key, v)
 		}

@@ -58,6 +58,9 @@ type AUC struct {
 	built      bool      // labels is final (always, except a multi-label AUC before its first batch)
 	// Counts, indexed [threshold*labels + label].
 	tp, fp, tn, fn []float64
+	// Scratch reused by Update: the batch's values and updateBuckets's
+	// per-batch sums.
+	tBuf, pBuf, bucketBuf []float64
 }
 
 // NewAUC returns an AUC metric with the given options.
@@ -182,7 +185,7 @@ func (m *AUC) Update(yTrue, yPred *tensor.Tensor) error {
 		return fmt.Errorf("metric %q: %d label_weights do not fit y_pred shape %s",
 			m.name, len(lw), tensor.ShapeString(yPred.Shape()))
 	}
-	t, p := yTrue.Values(), yPred.Values()
+	t, p := valuesInto(&m.tBuf, yTrue), valuesInto(&m.pBuf, yPred)
 	for i, v := range p {
 		if m.opts.FromLogits {
 			v = 1 / (1 + math.Exp(-v))
@@ -210,8 +213,14 @@ func (m *AUC) Update(yTrue, yPred *tensor.Tensor) error {
 // thresholds_with_epsilon.
 func (m *AUC) updateBuckets(t, p []float64, weight func(int) float64, label func(int) int) {
 	nt, nl := len(m.thresholds), m.labels
-	tpB, fpB := make([]float64, nt*nl), make([]float64, nt*nl)
-	totTrue, totFalse := make([]float64, nl), make([]float64, nl)
+	buckets := nt * nl
+	if cap(m.bucketBuf) < 2*buckets+2*nl {
+		m.bucketBuf = make([]float64, 2*buckets+2*nl)
+	}
+	buf := m.bucketBuf[:2*buckets+2*nl]
+	clear(buf)
+	tpB, fpB := buf[:buckets], buf[buckets:2*buckets]
+	totTrue, totFalse := buf[2*buckets:2*buckets+nl], buf[2*buckets+nl:]
 	scale := float32(nt - 1)
 	for i := range p {
 		w, l, pos := weight(i), label(i), t[i] != 0

@@ -33,6 +33,7 @@ type ConfusionOptions struct {
 type confusionCounts struct {
 	opts       ConfusionOptions
 	tp, fp, fn float64
+	tBuf, pBuf []float64 // the batch's values, reused by update
 }
 
 func newConfusionCounts(name string, opts ConfusionOptions) (confusionCounts, error) {
@@ -63,7 +64,7 @@ func (c *confusionCounts) update(name string, yTrue, yPred *tensor.Tensor) error
 	if err != nil {
 		return err
 	}
-	t, p := yTrue.Values(), yPred.Values()
+	t, p := valuesInto(&c.tBuf, yTrue), valuesInto(&c.pBuf, yPred)
 	for i, v := range p {
 		p[i] = float64(float32(v))
 	}

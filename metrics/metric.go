@@ -72,24 +72,35 @@ func checkInputs(name string, yTrue, yPred *tensor.Tensor) error {
 // squeezeOrExpand mirrors Keras's squeeze_or_expand_to_same_rank: when the
 // ranks differ by one and the longer shape ends in 1, the shapes are brought
 // to the same rank (a rank-1 partner gains a trailing 1, otherwise the 1 is
-// dropped). Element order is unchanged, so only shapes move.
+// dropped). Element order is unchanged, so only shapes move. The results
+// may share memory with a and b (Update passes tensor shapes and runs every
+// step, so nothing is copied unless a 1 is appended): treat them as
+// read-only.
 func squeezeOrExpand(a, b []int) ([]int, []int) {
-	a, b = append([]int(nil), a...), append([]int(nil), b...)
 	switch {
 	case len(a) == len(b)+1 && a[len(a)-1] == 1:
 		if len(b) == 1 {
-			b = append(b, 1)
+			b = withTrailingOne(b[0], a)
 		} else {
 			a = a[:len(a)-1]
 		}
 	case len(b) == len(a)+1 && b[len(b)-1] == 1:
 		if len(a) == 1 {
-			a = append(a, 1)
+			a = withTrailingOne(a[0], b)
 		} else {
 			b = b[:len(b)-1]
 		}
 	}
 	return a, b
+}
+
+// withTrailingOne returns the shape (d, 1); partner, a rank-2 shape ending
+// in 1, is returned itself when it is that shape already.
+func withTrailingOne(d int, partner []int) []int {
+	if partner[0] == d {
+		return partner
+	}
+	return []int{d, 1}
 }
 
 // alignSame checks that yTrue and yPred hold one value each for the same
@@ -118,18 +129,20 @@ func samplesOf(shape []int) int {
 // and a count, so the result over uneven batches is exact.
 type sampleMean struct{ total, count float64 }
 
-// addSamples adds n samples whose values are vals, n equal runs in order;
-// each sample contributes the mean of its run (Keras reduces every axis but
-// the first with a mean before summing).
-func (m *sampleMean) addSamples(vals []float64, n int) {
+// addSamples adds n samples whose values are value(0), …, value(size−1),
+// n equal runs in order; each sample contributes the mean of its run (Keras
+// reduces every axis but the first with a mean before summing). The values
+// are computed on the fly, so that Update, which runs every training step,
+// needs no slice of them.
+func (m *sampleMean) addSamples(size, n int, value func(i int) float64) {
 	if n == 0 {
 		return
 	}
-	per := len(vals) / n
+	per := size / n
 	for s := 0; s < n; s++ {
 		sum := 0.0
-		for _, v := range vals[s*per : (s+1)*per] {
-			sum += v
+		for i := s * per; i < (s+1)*per; i++ {
+			sum += value(i)
 		}
 		m.total += sum / float64(per)
 	}
@@ -192,6 +205,27 @@ func rowArgmax(t *tensor.Tensor, r, c int) int {
 	}
 	row := t.Float64s()[r*c : r*c+c]
 	return argmax(row)
+}
+
+// valuesInto is tensor.Values into *buf, whose memory it reuses: metrics
+// that need a batch's values as float64 slices keep one buffer per input,
+// so that Update, which runs every training step, allocates only while
+// batches grow.
+func valuesInto(buf *[]float64, t *tensor.Tensor) []float64 {
+	n := t.Len()
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	v := (*buf)[:n]
+	if t.DType() == tensor.Float64 {
+		copy(v, t.Float64s())
+	} else {
+		for i, x := range t.Float32s() {
+			v[i] = float64(x)
+		}
+	}
+	*buf = v
+	return v
 }
 
 // roundLike rounds a threshold to the precision of the predictions it is

@@ -32,16 +32,13 @@ func (m *MeanError) Update(yTrue, yPred *tensor.Tensor) error {
 	if err != nil {
 		return err
 	}
-	t, p := yTrue.Values(), yPred.Values()
-	for i := range p {
-		d := t[i] - p[i]
+	m.acc.addSamples(yPred.Len(), samplesOf(shape), func(i int) float64 {
+		d := yTrue.AtFlat(i) - yPred.AtFlat(i)
 		if m.squared {
-			p[i] = d * d
-		} else {
-			p[i] = math.Abs(d)
+			return d * d
 		}
-	}
-	m.acc.addSamples(p, samplesOf(shape))
+		return math.Abs(d)
+	})
 	return nil
 }
 

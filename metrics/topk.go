@@ -34,8 +34,9 @@ func checkK(name string, k int) error {
 // among the k highest predictions (Keras's TopKCategoricalAccuracy).
 type TopKCategoricalAccuracy struct {
 	base
-	k   int
-	acc sampleMean
+	k          int
+	acc        sampleMean
+	tBuf, pBuf []float64 // the batch's values, reused by Update
 }
 
 // NewTopKCategoricalAccuracy returns a top-k accuracy; Keras's default k is 5.
@@ -58,14 +59,13 @@ func (m *TopKCategoricalAccuracy) Update(yTrue, yPred *tensor.Tensor) error {
 	if !tensor.SameShape(yTrue.Shape(), yPred.Shape()) {
 		return shapeError(m.name, yTrue.Shape(), yPred.Shape(), "one-hot labels must have the shape of y_pred")
 	}
-	t, p := yTrue.Values(), yPred.Values()
-	matches := make([]float64, rows)
-	for r := range matches {
+	t, p := valuesInto(&m.tBuf, yTrue), valuesInto(&m.pBuf, yPred)
+	m.acc.addSamples(rows, n, func(r int) float64 {
 		if inTopK(p[r*c:(r+1)*c], argmax(t[r*c:(r+1)*c]), m.k) {
-			matches[r] = 1
+			return 1
 		}
-	}
-	m.acc.addSamples(matches, n)
+		return 0
+	})
 	return nil
 }
 
@@ -87,8 +87,9 @@ func (m *TopKCategoricalAccuracy) Config() map[string]any {
 // to integers by truncation, as Keras casts them to int32.
 type SparseTopKCategoricalAccuracy struct {
 	base
-	k   int
-	acc sampleMean
+	k          int
+	acc        sampleMean
+	tBuf, pBuf []float64 // the batch's values, reused by Update
 }
 
 // NewSparseTopKCategoricalAccuracy returns a sparse top-k accuracy; Keras's
@@ -112,18 +113,17 @@ func (m *SparseTopKCategoricalAccuracy) Update(yTrue, yPred *tensor.Tensor) erro
 	if err := checkSparseLabels(m.name, yTrue, yPred); err != nil {
 		return err
 	}
-	t, p := yTrue.Values(), yPred.Values()
-	matches := make([]float64, rows)
-	for r := range matches {
+	t, p := valuesInto(&m.tBuf, yTrue), valuesInto(&m.pBuf, yPred)
+	m.acc.addSamples(rows, n, func(r int) float64 {
 		label := -1 // NaN and out-of-range labels never match
 		if t[r] > -1 && t[r] < float64(c) {
 			label = int(t[r])
 		}
 		if inTopK(p[r*c:(r+1)*c], label, m.k) {
-			matches[r] = 1
+			return 1
 		}
-	}
-	m.acc.addSamples(matches, n)
+		return 0
+	})
 	return nil
 }
 

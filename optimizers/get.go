@@ -1,11 +1,12 @@
 package optimizers
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/deepgo-dev/deepgo/spec"
 )
 
 // Get builds an optimizer from a spec: a name ("sgd", "SGD", "rmsprop",
@@ -194,7 +195,7 @@ func (a *argReader) num(key string, def float64) float64 {
 	if !ok {
 		return def
 	}
-	f, ok := toFloat(v)
+	f, ok := spec.ToFloat(v)
 	if !ok {
 		a.fail("argument %s: want a number, got %s", key, show(v))
 		return def
@@ -208,7 +209,7 @@ func (a *argReader) nullable(key string) (float64, bool) {
 	if !ok || v == nil {
 		return 0, false
 	}
-	f, ok := toFloat(v)
+	f, ok := spec.ToFloat(v)
 	if !ok {
 		a.fail("argument %s: want a number or null, got %s", key, show(v))
 	}
@@ -249,7 +250,7 @@ func (a *argReader) floats(key string) []float64 {
 	}
 	out := make([]float64, rv.Len())
 	for i := range out {
-		f, ok := toFloat(rv.Index(i).Interface())
+		f, ok := spec.ToFloat(rv.Index(i).Interface())
 		if !ok {
 			a.fail("argument %s[%d]: want a number, got %s", key, i, show(rv.Index(i).Interface()))
 		}
@@ -285,7 +286,7 @@ func (a *argReader) learningRate(def float64) (float64, Schedule) {
 		}
 		return def, s
 	}
-	f, ok := toFloat(v)
+	f, ok := spec.ToFloat(v)
 	if !ok {
 		a.fail("argument learning_rate: want a number or a schedule, got %s", show(v))
 	}
@@ -310,7 +311,7 @@ func (a *argReader) common(sched Schedule, withDecay bool) []Option {
 	isNil := func(v any) bool { return v == nil }
 	a.silent("name", func(v any) bool { _, ok := v.(string); return ok || v == nil })
 	a.silent("use_ema", func(v any) bool { return v == nil || v == false })
-	a.silent("ema_momentum", func(v any) bool { _, ok := toFloat(v); return ok || v == nil })
+	a.silent("ema_momentum", func(v any) bool { _, ok := spec.ToFloat(v); return ok || v == nil })
 	a.silent("ema_overwrite_frequency", isNil)
 	a.silent("loss_scale_factor", isNil)
 	a.silent("gradient_accumulation_steps", isNil)
@@ -342,40 +343,6 @@ func sortedKeys(m map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// toFloat converts any Go number (and json.Number) to float64.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int8:
-		return float64(x), true
-	case int16:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint:
-		return float64(x), true
-	case uint8:
-		return float64(x), true
-	case uint16:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }
 
 // show formats a spec value for an error message.

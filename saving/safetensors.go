@@ -151,26 +151,24 @@ func safetensorsDType(d tensor.DType) (string, uint64, error) {
 // writeTensorData writes t's elements little-endian through buf.
 func writeTensorData(w io.Writer, buf []byte, t *tensor.Tensor) error {
 	if t.DType() == tensor.Float64 {
-		data := t.Float64s()
-		for len(data) > 0 {
-			n := min(len(data), len(buf)/8)
-			for i, v := range data[:n] {
-				binary.LittleEndian.PutUint64(buf[8*i:], math.Float64bits(v))
-			}
-			if _, err := w.Write(buf[:8*n]); err != nil {
-				return err
-			}
-			data = data[n:]
-		}
-		return nil
+		return writeElements(w, buf, t.Float64s(), 8, func(b []byte, v float64) {
+			binary.LittleEndian.PutUint64(b, math.Float64bits(v))
+		})
 	}
-	data := t.Float32s()
+	return writeElements(w, buf, t.Float32s(), 4, func(b []byte, v float32) {
+		binary.LittleEndian.PutUint32(b, math.Float32bits(v))
+	})
+}
+
+// writeElements writes data in chunks of len(buf)/size elements, each
+// encoded into its size bytes of buf by put.
+func writeElements[T any](w io.Writer, buf []byte, data []T, size int, put func(b []byte, v T)) error {
 	for len(data) > 0 {
-		n := min(len(data), len(buf)/4)
+		n := min(len(data), len(buf)/size)
 		for i, v := range data[:n] {
-			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+			put(buf[size*i:], v)
 		}
-		if _, err := w.Write(buf[:4*n]); err != nil {
+		if _, err := w.Write(buf[:size*n]); err != nil {
 			return err
 		}
 		data = data[n:]

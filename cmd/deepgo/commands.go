@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -253,7 +254,7 @@ func logsJSON(l *callbacks.Logs, prefix string) string {
 }
 
 func jsonNumber(v float64) string {
-	if v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "null"
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
@@ -340,21 +341,26 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	return atomicWrite(*out, write)
 }
 
-// csvWithoutLabel decides whether a CSV for prediction holds only
-// features: when its width equals the model's input size.
-func csvWithoutLabel(form string, m *models.Sequential) bool {
+// loadPredictData loads a --data form for prediction. A CSV holds only
+// features when its width equals the model's input size, and otherwise a
+// label column too; it is read once as features only, and again only when
+// that width says it has a label.
+func loadPredictData(form string, m *models.Sequential) (*data.Dataset, error) {
 	if !strings.HasPrefix(form, "csv:") {
-		return false
+		return data.Load(form, data.LoadOptions{})
 	}
 	ds, err := data.Load(form, data.LoadOptions{NoLabel: true})
 	if err != nil {
-		return true
+		return nil, err
 	}
 	in := 1
 	for _, d := range m.InputShape() {
 		in *= d
 	}
-	return ds.X.Dim(-1) == in
+	if ds.X.Dim(-1) == in {
+		return ds, nil
+	}
+	return data.Load(form, data.LoadOptions{})
 }
 
 func runSummary(args []string, stdout, stderr io.Writer) error {

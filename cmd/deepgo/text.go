@@ -68,9 +68,8 @@ func predictData(m *models.Sequential, form string, texts []string) (*data.Datas
 	case form == "":
 		return nil, usageError{"--data (or --text) is required"}
 	default:
-		// A CSV for prediction has no label column unless its width says so.
 		var err error
-		if ds, err = data.Load(form, data.LoadOptions{NoLabel: csvWithoutLabel(form, m)}); err != nil {
+		if ds, err = loadPredictData(form, m); err != nil {
 			return nil, err
 		}
 	}
