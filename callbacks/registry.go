@@ -29,7 +29,7 @@ func FromSpec(n spec.Named, w io.Writer) (Callback, error) {
 		o.Monitor, o.MinDelta, o.Patience = r.String("monitor", o.Monitor), r.Float("min_delta", o.MinDelta), r.Int("patience", o.Patience)
 		o.Verbose, o.Mode = r.Int("verbose", o.Verbose), r.String("mode", o.Mode)
 		o.RestoreBestWeights, o.StartFromEpoch = r.Bool("restore_best_weights", o.RestoreBestWeights), r.Int("start_from_epoch", o.StartFromEpoch)
-		if _, ok := n.Args.Get("baseline"); ok {
+		if raw, ok := n.Args.Get("baseline"); ok && raw != nil { // null is Keras's None: no baseline
 			b := r.Float("baseline", 0)
 			o.Baseline = &b
 		}
@@ -45,7 +45,7 @@ func FromSpec(n spec.Named, w io.Writer) (Callback, error) {
 		o := ModelCheckpointOptions{}
 		o.Filepath, o.Monitor = r.String("filepath", ""), r.String("monitor", o.Monitor)
 		o.Verbose, o.SaveBestOnly, o.Mode = r.Int("verbose", o.Verbose), r.Bool("save_best_only", o.SaveBestOnly), r.String("mode", o.Mode)
-		if _, ok := n.Args.Get("initial_value_threshold"); ok {
+		if raw, ok := n.Args.Get("initial_value_threshold"); ok && raw != nil { // null: none
 			v := r.Float("initial_value_threshold", 0)
 			o.InitialValueThreshold = &v
 		}

@@ -60,3 +60,34 @@ func TestFromSpecErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFromSpecNullMeansNone: baseline: null and initial_value_threshold:
+// null are Keras's None (no baseline, no threshold), not 0 — with 0 an
+// early stopping on loss would never see an improvement.
+func TestFromSpecNullMeansNone(t *testing.T) {
+	src := `input: [2]
+layers: [dense: {units: 1}]
+fit:
+  callbacks:
+    - early_stopping: {baseline: null}
+    - model_checkpoint: {filepath: "best.deepgo", initial_value_threshold: null}
+`
+	s, err := spec.Parse([]byte(src), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := FromSpec(s.Fit.Callbacks[0], io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := es.(*EarlyStopping).Options().Baseline; b != nil {
+		t.Errorf("early_stopping baseline: null gave baseline %v, want none", *b)
+	}
+	mc, err := FromSpec(s.Fit.Callbacks[1], io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mc.(*ModelCheckpoint).Options().InitialValueThreshold; v != nil {
+		t.Errorf("model_checkpoint initial_value_threshold: null gave %v, want none", *v)
+	}
+}
