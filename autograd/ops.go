@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/tensor"
@@ -61,9 +62,11 @@ func Maximum(a, b *Value) *Value { return minMax("maximum", kernels.OpMax, a, b)
 func Minimum(a, b *Value) *Value { return minMax("minimum", kernels.OpMin, a, b) }
 
 func minMax(name string, op kernels.BinOp, a, b *Value) *Value {
-	out := tensor.Maximum(a.Data, b.Data)
+	var out *tensor.Tensor
 	if op == kernels.OpMin {
 		out = tensor.Minimum(a.Data, b.Data)
+	} else {
+		out = tensor.Maximum(a.Data, b.Data)
 	}
 	return record(name, out, func(g *tensor.Tensor) {
 		ga, gb := tensor.ZerosLike(g), tensor.ZerosLike(g)
@@ -247,9 +250,22 @@ func Linear(x, w, b *Value) *Value {
 // Sum adds a over axes (all when none), keeping reduced axes as 1 when
 // keepDims is set.
 func Sum(a *Value, keepDims bool, axes ...int) *Value {
-	out := tensor.Sum(a.Data, keepDims, axes...)
+	out := tensor.Sum(a.Data, keepDims, axes...) // also checks the axes
+	// The gradient broadcasts g back over a, viewed with the summed axes
+	// kept as 1 (out's shape with keepDims).
+	kept := slices.Clone(a.Shape())
+	if len(axes) == 0 {
+		for i := range kept {
+			kept[i] = 1
+		}
+	}
+	for _, ax := range axes {
+		if ax < 0 {
+			ax += len(kept)
+		}
+		kept[ax] = 1
+	}
 	return record("sum", out, func(g *tensor.Tensor) {
-		kept := tensor.Sum(a.Data, true, axes...).Shape()
 		a.accumulate(tensor.Add(tensor.ZerosLike(a.Data), g.Reshape(kept...)))
 	}, a)
 }

@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/tensor"
 )
 
@@ -63,13 +64,13 @@ func (l *Bidirectional) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	}
 	y := s.y.Like(s.of)
 	yd := y.Float32s()
-	for i := range yd {
-		switch l.MergeMode {
-		case "sum":
-			yd[i] = f[i] + b[i]
-		case "mul":
-			yd[i] = f[i] * b[i]
-		default: // ave
+	switch l.MergeMode {
+	case "sum":
+		kernels.Binary(kernels.OpAdd, yd, f, b)
+	case "mul":
+		kernels.Binary(kernels.OpMul, yd, f, b)
+	default: // ave
+		for i := range yd {
 			yd[i] = (f[i] + b[i]) * 0.5
 		}
 	}
@@ -121,10 +122,7 @@ func (l *Bidirectional) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor 
 	}
 	dxb := l.BackwardLayer.(Kernel).Backward(gb, needDX)
 	if needDX {
-		d := dx.Float32s()
-		for i, v := range dxb.Float32s() {
-			d[i] += v
-		}
+		kernels.Binary(kernels.OpAdd, dx.Float32s(), dx.Float32s(), dxb.Float32s())
 	}
 	return dx
 }

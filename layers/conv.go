@@ -268,18 +268,10 @@ func (c *conv) pad(in, k, s, d int) (before, after int) {
 	return 0, 0
 }
 
-func (c *conv) Weights() []*Weight {
-	if c.bias == nil {
-		return []*Weight{c.kernel}
-	}
-	return []*Weight{c.kernel, c.bias}
-}
+func (c *conv) Weights() []*Weight { return present(c.kernel, c.bias) }
 
 func (c *conv) Call(_ *Context, x *autograd.Value) *autograd.Value {
-	var b *autograd.Value
-	if c.bias != nil {
-		b = c.bias.Value
-	}
+	b := c.bias.value()
 	if c.rank == 2 {
 		return c.act(autograd.Conv2D(x, c.kernel.Value, b, c.cfg))
 	}

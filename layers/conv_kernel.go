@@ -114,11 +114,7 @@ func (c *conv) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	threads := runtime.GOMAXPROCS(0)
 	if c.packedForward(n) {
 		s.full = false // Backward rebuilds the patches chunk by chunk
-		var bias []float32
-		if c.bias != nil {
-			bias = c.bias.Value.Data.Float32s()
-		}
-		s.cg.Forward(g, x.Float32s(), n, c.kernel.Value.Data.Float32s(), f, bias, c.Activation == "relu", yd, threads)
+		s.cg.Forward(g, x.Float32s(), n, c.kernel.Value.Data.Float32s(), f, weightData(c.bias), c.Activation == "relu", yd, threads)
 		return y
 	}
 	step := max(1, threads*convChunkBytes/(4*per*k))
@@ -159,10 +155,7 @@ var convChunkBytes = 1 << 20
 func (c *conv) product(p, y []float32, rows int) {
 	k, f := c.geom.PatchLen(), c.Filters
 	w := c.kernel.Value.Data.Float32s()
-	var bias []float32
-	if c.bias != nil {
-		bias = c.bias.Value.Data.Float32s()
-	}
+	bias := weightData(c.bias)
 	switch c.Activation {
 	case "", "linear", "relu": // fused into the GEMM's output pass
 		ep := kernels.EpilogueNone
@@ -186,24 +179,17 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	n, k, f := s.x.Dim(0), g.PatchLen(), c.Filters
 	rows := n * g.OH * g.OW
 	dz := dy.Float32s()[:rows*f]
-	kv := c.kernel.Value
-	if kv.Grad == nil {
-		kv.Grad = tensor.ZerosLike(kv.Data)
-	}
+	kv, kgrad := c.kernel.Value, weightGrad(c.kernel)
 	var bgrad []float32
 	if c.bias != nil {
-		bv := c.bias.Value
-		if bv.Grad == nil {
-			bv.Grad = tensor.ZerosLike(bv.Data)
-		}
-		bgrad = bv.Grad.Float32s()
+		bgrad = weightGrad(c.bias)
 	}
 	if s.direct {
-		c.backwardDirect(n, dz, kv.Grad.Float32s(), bgrad)
+		c.backwardDirect(n, dz, kgrad, bgrad)
 	} else {
 		chunked := !g.Identity() && !s.full && !c.thinSplit(n)
 		if chunked && c.Activation == "relu" { // image by image, beside im2col
-			return c.backwardChunked(n, dz, kv.Grad.Float32s(), bgrad, needDX, true)
+			return c.backwardChunked(n, dz, kgrad, bgrad, needDX, true)
 		}
 		if c.Activation == "relu" {
 			kernels.ReLUBackwardInPlace(dz, s.out.Float32s()) // vectorised
@@ -211,7 +197,7 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 			actBackward(c.Activation, dz, s.out.Float32s(), rows, f)
 		}
 		if chunked {
-			return c.backwardChunked(n, dz, kv.Grad.Float32s(), bgrad, needDX, false)
+			return c.backwardChunked(n, dz, kgrad, bgrad, needDX, false)
 		}
 		if bgrad != nil {
 			kernels.SumRows(bgrad, dz, rows, f)
@@ -220,9 +206,9 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 			c.patches(n) // an inference Forward kept no patch matrix
 		}
 		if parts := min(runtime.GOMAXPROCS(0), rows/thinMinRows); parts > 1 && k*f <= thinKernelGrad {
-			c.kernelGradSplit(parts, rows, k, f, dz, kv.Grad.Float32s())
+			c.kernelGradSplit(parts, rows, k, f, dz, kgrad)
 		} else {
-			kernels.Gemm(true, false, k, f, rows, 1, s.p, k, dz, f, 0, kv.Grad.Float32s(), f)
+			kernels.Gemm(true, false, k, f, rows, 1, s.p, k, dz, f, 0, kgrad, f)
 		}
 	}
 	if !needDX {
@@ -408,10 +394,7 @@ func (c *conv) useDirect() bool {
 func (c *conv) forwardDirect(x *tensor.Tensor, yd []float32) {
 	s, g := &c.fast, &c.geom
 	s.xd, s.yd, s.relu = x.Float32s(), yd, c.Activation == "relu"
-	s.w, s.bias = c.kernel.Value.Data.Float32s(), nil
-	if c.bias != nil {
-		s.bias = c.bias.Value.Data.Float32s()
-	}
+	s.w, s.bias = c.kernel.Value.Data.Float32s(), weightData(c.bias)
 	if s.fwd == nil {
 		s.fwd = func(i int) {
 			in, out := g.H*g.W*g.C, g.OH*g.OW*c.Filters

@@ -1,11 +1,9 @@
 package layers_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -245,14 +243,8 @@ type convRefCase struct {
 // from gen_conv_reference.py), through Call in float64 and through the
 // Kernel in float32.
 func TestConvMatchesPyTorch(t *testing.T) {
-	raw, err := os.ReadFile("testdata/conv_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []convRefCase }
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	readReference(t, "conv_reference.json", &ref)
 	if len(ref.Cases) < 16 { // the script writes 16
 		t.Fatalf("only %d reference cases", len(ref.Cases))
 	}

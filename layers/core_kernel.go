@@ -43,9 +43,8 @@ type actState struct {
 
 func (s *actState) forward(name string, x *tensor.Tensor) *tensor.Tensor {
 	y := s.y.Like(x)
-	copy(y.Float32s(), x.Float32s())
 	n := x.Dim(-1)
-	actForward(name, y.Float32s(), x.Len()/n, n)
+	actInto(name, y.Float32s(), x.Float32s(), x.Len()/n, n)
 	s.last, s.logits = y, false
 	return y
 }
@@ -182,12 +181,11 @@ func (l *Dropout) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 
 // Backward multiplies dy by the mask, in place.
 func (l *Dropout) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
-	if !needDX || l.fast.last == nil {
-		if needDX {
-			return dy
-		}
+	if !needDX {
 		return nil
 	}
-	kernels.Binary(kernels.OpMul, dy.Float32s(), dy.Float32s(), l.fast.last.Float32s())
+	if m := l.fast.last; m != nil { // nil: the last Forward let x through
+		kernels.Binary(kernels.OpMul, dy.Float32s(), dy.Float32s(), m.Float32s())
+	}
 	return dy
 }

@@ -107,18 +107,10 @@ func (d *Dense) Build(in []int, rng *rand.Rand) error {
 	return nil
 }
 
-func (d *Dense) Weights() []*Weight {
-	if d.bias == nil {
-		return []*Weight{d.kernel}
-	}
-	return []*Weight{d.kernel, d.bias}
-}
+func (d *Dense) Weights() []*Weight { return present(d.kernel, d.bias) }
 
 func (d *Dense) Call(_ *Context, x *autograd.Value) *autograd.Value {
-	var b *autograd.Value
-	if d.bias != nil {
-		b = d.bias.Value
-	}
+	b := d.bias.value()
 	shape := x.Shape()
 	flat := x
 	if len(shape) != 2 {

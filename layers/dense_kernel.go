@@ -49,10 +49,7 @@ func (d *Dense) forward(x *tensor.Tensor, logits bool) *tensor.Tensor {
 	yd := y.Float32s()
 	// Bias and ReLU are applied in the product's output pass, while each
 	// tile of y is still in cache; other activations follow in one sweep.
-	var bias []float32
-	if d.bias != nil {
-		bias = d.bias.Value.Data.Float32s()
-	}
+	bias := weightData(d.bias)
 	epi := kernels.EpilogueNone
 	if !logits && d.Activation == "relu" {
 		epi = kernels.EpilogueReLU
@@ -80,16 +77,9 @@ func (d *Dense) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 		actBackward(d.Activation, dz, s.y.Get(rows, []int{d.Units}).Float32s(), rows, d.Units)
 	}
 	kv := d.kernel.Value
-	if kv.Grad == nil {
-		kv.Grad = tensor.ZerosLike(kv.Data)
-	}
-	kernels.Gemm(true, false, in, d.Units, rows, 1, s.x.Float32s(), in, dz, d.Units, 0, kv.Grad.Float32s(), d.Units)
+	kernels.Gemm(true, false, in, d.Units, rows, 1, s.x.Float32s(), in, dz, d.Units, 0, weightGrad(d.kernel), d.Units)
 	if d.bias != nil {
-		bv := d.bias.Value
-		if bv.Grad == nil {
-			bv.Grad = tensor.ZerosLike(bv.Data)
-		}
-		kernels.SumRows(bv.Grad.Float32s(), dz, rows, d.Units)
+		kernels.SumRows(weightGrad(d.bias), dz, rows, d.Units)
 	}
 	if !needDX {
 		return nil

@@ -117,10 +117,7 @@ func (l *Embedding) CheckInput(x *tensor.Tensor) (err error) {
 // an error that names the layer, the first bad id and input_dim.
 func (l *Embedding) ids(dst []int, x *tensor.Tensor) []int {
 	n := x.Len()
-	if cap(dst) < n {
-		dst = make([]int, n)
-	}
-	dst = dst[:n]
+	dst = vec(dst, n)
 	var ok bool
 	if x.DType() == tensor.Float32 {
 		ok = toIDs(dst, x.Float32s(), l.InputDim)
@@ -202,11 +199,7 @@ func (l *Embedding) Forward(_ *Context, x *tensor.Tensor) *tensor.Tensor {
 // row of its id. Ids have no gradient: with needDX it returns zeros.
 func (l *Embedding) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	s := &l.fast
-	v := l.embeddings.Value
-	if v.Grad == nil {
-		v.Grad = tensor.ZerosLike(v.Data)
-	}
-	g, d, w := v.Grad.Float32s(), dy.Float32s(), l.OutputDim
+	g, d, w := weightGrad(l.embeddings), dy.Float32s(), l.OutputDim
 	clear(g)
 	for i, id := range s.ids {
 		row, src := g[id*w:(id+1)*w], d[i*w:(i+1)*w]

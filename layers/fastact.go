@@ -15,16 +15,23 @@ func fastActivation(name string) bool {
 }
 
 // actForward applies the activation to the m×n matrix y in place.
-func actForward(name string, y []float32, m, n int) {
+func actForward(name string, y []float32, m, n int) { actInto(name, y, y, m, n) }
+
+// actInto computes y = act(x) for the m×n matrix x in one pass; y may be x.
+func actInto(name string, y, x []float32, m, n int) {
 	switch name {
 	case "relu":
-		kernels.Unary(kernels.OpReLU, y, y)
+		kernels.Unary(kernels.OpReLU, y, x)
 	case "sigmoid":
-		kernels.Unary(kernels.OpSigmoid, y, y)
+		kernels.Unary(kernels.OpSigmoid, y, x)
 	case "tanh":
-		kernels.Unary(kernels.OpTanh, y, y)
+		kernels.Unary(kernels.OpTanh, y, x)
 	case "softmax":
-		kernels.SoftmaxRows(y, y, m, n)
+		kernels.SoftmaxRows(y, x, m, n)
+	default: // linear
+		if len(y) > 0 && &y[0] != &x[0] {
+			copy(y, x)
+		}
 	}
 }
 

@@ -63,6 +63,11 @@ func (l *GRU) Build(in []int, rng *rand.Rand) error {
 	return l.build(l, in, rng, []int{2, 3 * l.Units})
 }
 
+// Fast reports whether the layer runs as a Kernel: the recurrent layers'
+// conditions, and reset_after (the original GRU runs on the autograd path
+// only).
+func (l *GRU) Fast() bool { return l.ResetAfter && l.recurrent.Fast() }
+
 func (l *GRU) Call(ctx *Context, x *autograd.Value) *autograd.Value {
 	y, _ := l.CallWithState(ctx, x)
 	return y
@@ -96,10 +101,7 @@ func (l *GRU) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, [
 // recurrent product serves the z and r blocks, and the candidate's block
 // is a second product of r ⊙ h_{t−1}.
 func (l *GRU) callResetBefore(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
-	var b *autograd.Value
-	if l.bias != nil {
-		b = l.bias.Value
-	}
+	b := l.bias.value()
 	rh := autograd.SliceAxis(l.recurrentKernel.Value, 1, 2*l.Units, 3*l.Units)
 	return l.run(ctx, x, b, 1, func(xt, rec *autograd.Value, s []*autograd.Value) []*autograd.Value {
 		z := l.recAct(autograd.Add(l.gate(xt, 0), l.gate(rec, 0)))

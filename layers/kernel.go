@@ -24,3 +24,29 @@ type Kernel interface {
 	// when needDX is set, returns dL/dx. It may overwrite dy.
 	Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor
 }
+
+// weightData returns w's float32 values, or nil for an absent weight (a
+// layer without a bias), which the kernels take for "none".
+func weightData(w *Weight) []float32 {
+	if w == nil {
+		return nil
+	}
+	return w.Value.Data.Float32s()
+}
+
+// weightGrad returns w's float32 gradient storage, which Backward writes
+// into, allocated on the first Backward.
+func weightGrad(w *Weight) []float32 {
+	if w.Value.Grad == nil {
+		w.Value.Grad = tensor.ZerosLike(w.Value.Data)
+	}
+	return w.Value.Grad.Float32s()
+}
+
+// vec returns v resized to n elements, reusing its storage when it can.
+func vec[T any](v []T, n int) []T {
+	if cap(v) < n {
+		return make([]T, n)
+	}
+	return v[:n]
+}

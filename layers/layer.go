@@ -67,6 +67,27 @@ func (b *base) fail(format string, a ...any) {
 	}
 }
 
+// value returns w's Value, or nil for an absent weight (a layer without a
+// bias): what the autograd ops take for "none".
+func (w *Weight) value() *autograd.Value {
+	if w == nil {
+		return nil
+	}
+	return w.Value
+}
+
+// present lists those of ws that exist, in order: a layer's Weights when
+// some of them (a bias, gamma or beta) are optional.
+func present(ws ...*Weight) []*Weight {
+	var out []*Weight
+	for _, w := range ws {
+		if w != nil {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // newWeight makes a trainable parameter named "<layer>.<name>".
 func newWeight(layer, name string, t *tensor.Tensor, trainable bool) *Weight {
 	v := autograd.Param(t, layer+"."+name)

@@ -1,10 +1,8 @@
 package layers_test
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -82,15 +80,9 @@ func close(t *testing.T, what string, got *tensor.Tensor, want []float64, tol fl
 // TestMatchesPyTorch compares forward values and gradients with PyTorch on
 // fixed weights (testdata/torch_reference.json, from gen_reference.py).
 func TestMatchesPyTorch(t *testing.T) {
-	raw, err := os.ReadFile("testdata/torch_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []refCase }
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
-	if len(ref.Cases) < 20 {
+	readReference(t, "torch_reference.json", &ref)
+	if len(ref.Cases) < 20 { // gen_reference.py writes 24: 9 activations × (bias, none), a rank-3 Dense, 5 activation layers
 		t.Fatalf("only %d reference cases", len(ref.Cases))
 	}
 	for _, c := range ref.Cases {
@@ -163,6 +155,8 @@ func TestDropout(t *testing.T) {
 			t.Fatalf("unexpected value %v", v)
 		}
 	}
+	// 4,000 draws, each dropped with probability 0.25: the fraction's
+	// standard deviation is √(0.25·0.75/4000) ≈ 0.0068, so 0.03 is ~4.4σ.
 	if frac := float64(zeros) / 4000; math.Abs(frac-0.25) > 0.03 {
 		t.Errorf("dropped fraction %.3f, want about 0.25", frac)
 	}

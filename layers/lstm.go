@@ -66,10 +66,7 @@ func (l *LSTM) Call(ctx *Context, x *autograd.Value) *autograd.Value {
 // CallWithState is Call that also returns the final states [h, c] (Keras's
 // return_state=True), carried over masked last steps.
 func (l *LSTM) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
-	var b *autograd.Value
-	if l.bias != nil {
-		b = l.bias.Value
-	}
+	b := l.bias.value()
 	return l.run(ctx, x, b, 2, func(xt, rec *autograd.Value, s []*autograd.Value) []*autograd.Value {
 		z := autograd.Add(xt, rec)
 		i, f := l.recAct(l.gate(z, 0)), l.recAct(l.gate(z, 1))

@@ -152,26 +152,10 @@ func newInitWeight(l Layer, name, init string, c int, trainable bool, rng *rand.
 }
 
 // affine returns gamma and beta as autograd values (nil when absent).
-func (n *norm) affine() (gamma, beta *autograd.Value) {
-	if n.gamma != nil {
-		gamma = n.gamma.Value
-	}
-	if n.beta != nil {
-		beta = n.beta.Value
-	}
-	return gamma, beta
-}
+func (n *norm) affine() (gamma, beta *autograd.Value) { return n.gamma.value(), n.beta.value() }
 
 // affineWeights lists gamma and beta, those present, in Keras's order.
-func (n *norm) affineWeights() []*Weight {
-	var ws []*Weight
-	for _, w := range []*Weight{n.gamma, n.beta} {
-		if w != nil {
-			ws = append(ws, w)
-		}
-	}
-	return ws
-}
+func (n *norm) affineWeights() []*Weight { return present(n.gamma, n.beta) }
 
 // normSpecOptions reads the shared arguments of a spec entry.
 func normSpecOptions(r *spec.Reader) []NormOption {

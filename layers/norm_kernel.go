@@ -34,10 +34,7 @@ type rowSplit struct {
 func (s *rowSplit) do(rows, rowLen, width int) {
 	s.rows, s.width = rows, width
 	s.parts = max(1, min(runtime.GOMAXPROCS(0), rows*rowLen/minPartWork, rows))
-	if need := s.parts * width; cap(s.partial) < need {
-		s.partial = make([]float64, need)
-	}
-	s.partial = s.partial[:s.parts*width]
+	s.partial = vec(s.partial, s.parts*width)
 	clear(s.partial)
 	if s.body == nil {
 		s.body = s.part
@@ -58,22 +55,6 @@ func (s *rowSplit) sum(dst []float64) {
 			dst[j] += v
 		}
 	}
-}
-
-// vec returns v resized to n elements, reusing its storage when it can.
-func vec[T any](v []T, n int) []T {
-	if cap(v) < n {
-		return make([]T, n)
-	}
-	return v[:n]
-}
-
-// weightGrad returns w's gradient storage, allocated on first use.
-func weightGrad(w *Weight) []float32 {
-	if w.Value.Grad == nil {
-		w.Value.Grad = tensor.ZerosLike(w.Value.Data)
-	}
-	return w.Value.Grad.Float32s()
 }
 
 // float32Weights reports whether every weight of l is float32.

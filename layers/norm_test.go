@@ -2,11 +2,9 @@ package layers_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -166,14 +164,8 @@ type normStep struct {
 
 func loadNormRef(t *testing.T) []normRef {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/norm_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []normRef }
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	readReference(t, "norm_reference.json", &ref)
 	if len(ref.Cases) < 12 { // gen_norm_reference.py writes 12
 		t.Fatalf("only %d reference cases", len(ref.Cases))
 	}

@@ -21,11 +21,11 @@ type poolState struct {
 	in, out []int          // sample shapes
 	y, dx   tensor.Buffer
 	arg     []int32
-	hasArg  bool           // arg holds the positions for the last Forward
+	withArg bool           // arg holds the positions for the last Forward
 	last    *tensor.Tensor // the input of the last Forward
 
 	// The operands of the run in progress, read by part.
-	back, withArg bool
+	back          bool
 	parts         int
 	x, y0, dy, d0 []float32
 	body          func(part int) // s.part, made once so runs allocate nothing
@@ -53,14 +53,13 @@ func (s *poolState) forward(x *tensor.Tensor, training bool) *tensor.Tensor {
 	if s.withArg && len(s.arg) < n*s.g.OutLen() {
 		s.arg = make([]int32, n*s.g.OutLen())
 	}
-	s.hasArg = s.withArg
 	s.x, s.y0 = x.Float32s(), y.Float32s()
 	s.run(false)
 	return y
 }
 
 func (s *poolState) backward(dy *tensor.Tensor) *tensor.Tensor {
-	if s.max && !s.hasArg {
+	if s.max && !s.withArg {
 		s.forward(s.last, true)
 	}
 	dx := s.dx.Get(s.g.N, s.in)

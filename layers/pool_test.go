@@ -1,10 +1,8 @@
 package layers_test
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -117,14 +115,8 @@ func rWeights(shape []int, dtype tensor.DType) *tensor.Tensor {
 // has to find the maxima's positions itself (CheckKernel covers the
 // training Forward that records them).
 func TestPoolMatchesPyTorch(t *testing.T) {
-	raw, err := os.ReadFile("testdata/pool_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []poolRefCase }
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	readReference(t, "pool_reference.json", &ref)
 	if len(ref.Cases) < 40 { // the script writes 43
 		t.Fatalf("only %d reference cases", len(ref.Cases))
 	}

@@ -179,12 +179,7 @@ func (r *recurrent) build(l Layer, in []int, rng *rand.Rand, biasShape []int) er
 	return nil
 }
 
-func (r *recurrent) Weights() []*Weight {
-	if r.bias == nil {
-		return []*Weight{r.kernel, r.recurrentKernel}
-	}
-	return []*Weight{r.kernel, r.recurrentKernel, r.bias}
-}
+func (r *recurrent) Weights() []*Weight { return present(r.kernel, r.recurrentKernel, r.bias) }
 
 // config lists the Keras arguments; extra ones (unit_forget_bias,
 // reset_after) go after use_bias as in Keras's get_config.

@@ -124,10 +124,7 @@ func (r *recurrent) stepBufs(s *rnnState, p, i int) stepBufs {
 		b = stepBufs{z: sc.z, hprev: sc.h, hnext: sc.h, c: sc.c, cprev: sc.c, tc: sc.tc}
 		// z_t = x_t·kernel + input bias, x_t's rows t·F apart in x.
 		f := s.f
-		var bias []float32
-		if r.bias != nil {
-			bias = r.bias.Value.Data.Float32s()[:gu]
-		}
+		bias := r.biasBlock(0)
 		s.gemm(hi-lo, gu, f, s.xd[(lo*t+tt)*f:], t*f, r.kernel.Value.Data.Float32s(), gu, 0, b.z, gu, bias)
 	}
 	b.rec = sc.rec
@@ -140,10 +137,7 @@ func (r *recurrent) stepBufs(s *rnnState, p, i int) stepBufs {
 	rk := r.recurrentKernel.Value.Data.Float32s()
 	switch {
 	case r.gates == 3: // rec = h_{t−1}·recurrent_kernel + bias[1]
-		var rb []float32
-		if r.bias != nil {
-			rb = r.bias.Value.Data.Float32s()[gu : 2*gu]
-		}
+		rb := r.biasBlock(1)
 		if i > 0 {
 			s.gemm(hi-lo, gu, u, b.hprev, u, rk, gu, 0, b.rec, gu, rb)
 			break
@@ -159,6 +153,17 @@ func (r *recurrent) stepBufs(s *rnnState, p, i int) stepBufs {
 		s.gemm(hi-lo, gu, u, b.hprev, u, rk, gu, 1, b.z, gu, nil)
 	}
 	return b
+}
+
+// biasBlock returns block i of the bias, G·U values: the whole bias, or
+// for GRU's (2, 3·units) bias its input (0) or recurrent (1) row; nil
+// without a bias.
+func (r *recurrent) biasBlock(i int) []float32 {
+	if r.bias == nil {
+		return nil
+	}
+	gu := r.gates * r.Units
+	return r.bias.Value.Data.Float32s()[i*gu : (i+1)*gu]
 }
 
 // kernelState returns r's kernel state, made on first use.
@@ -177,9 +182,6 @@ func (r *recurrent) Fast() bool {
 		return false
 	}
 	if r.Dropout > 0 || r.RecurrentDropout > 0 || r.ReturnState {
-		return false
-	}
-	if r.gates == 3 && r.noResetAfter {
 		return false
 	}
 	ok := func(name string) bool { return name != "softmax" && fastActivation(name) }
@@ -219,10 +221,7 @@ func (r *recurrent) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 			s.csd = s.cs.Get(t*n, []int{u}).Float32s()
 		}
 		// Z = X·kernel + input bias for every timestep at once.
-		var bias []float32
-		if r.bias != nil {
-			bias = r.bias.Value.Data.Float32s()[:gu]
-		}
+		bias := r.biasBlock(0)
 		kernels.GemmBiasAct(false, false, n*t, gu, f, xt, f, r.kernel.Value.Data.Float32s(), gu, s.zd, gu, bias, kernels.EpilogueNone)
 	} else {
 		s.xd = x.Float32s()
@@ -245,10 +244,7 @@ func (s *rnnState) setMask(m *tensor.Tensor, n, t int) {
 	if m.Len() != n*t {
 		panic(&tensor.ShapeError{Op: "recurrent mask", Shapes: [][]int{m.Shape()}, Msg: "want (batch, timesteps)"})
 	}
-	if cap(s.mask) < n*t {
-		s.mask = make([]bool, n*t)
-	}
-	s.mask = s.mask[:n*t]
+	s.mask = vec(s.mask, n*t)
 	if m.DType() == tensor.Float32 {
 		for i, v := range m.Float32s() {
 			s.mask[i] = v != 0
@@ -467,27 +463,17 @@ func (r *recurrent) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	s.dy = nil
 
 	rows := n * t
-	kv, rv := r.kernel.Value, r.recurrentKernel.Value
-	if kv.Grad == nil {
-		kv.Grad = tensor.ZerosLike(kv.Data)
-	}
-	if rv.Grad == nil {
-		rv.Grad = tensor.ZerosLike(rv.Data)
-	}
-	kernels.Gemm(true, false, f, gu, rows, 1, s.xtd, f, dz, gu, 0, kv.Grad.Float32s(), gu)
+	kv := r.kernel.Value
+	kernels.Gemm(true, false, f, gu, rows, 1, s.xtd, f, dz, gu, 0, weightGrad(r.kernel), gu)
 	// h_{t−1} is zero at the first step processed (timestep 0, or T−1
 	// backwards): its rows add nothing to drecurrent.
 	hp, first := s.hpd, 0
 	if !r.GoBackwards {
 		first = n
 	}
-	kernels.Gemm(true, false, u, gu, rows-n, 1, hp[first*u:], u, dr[first*gu:], gu, 0, rv.Grad.Float32s(), gu)
+	kernels.Gemm(true, false, u, gu, rows-n, 1, hp[first*u:], u, dr[first*gu:], gu, 0, weightGrad(r.recurrentKernel), gu)
 	if r.bias != nil {
-		bv := r.bias.Value
-		if bv.Grad == nil {
-			bv.Grad = tensor.ZerosLike(bv.Data)
-		}
-		g := bv.Grad.Float32s()
+		g := weightGrad(r.bias)
 		kernels.SumRows(g[:gu], dz, rows, gu)
 		if r.gates == 3 {
 			kernels.SumRows(g[gu:2*gu], dr, rows, gu)

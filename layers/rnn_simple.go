@@ -39,10 +39,7 @@ func (l *SimpleRNN) Call(ctx *Context, x *autograd.Value) *autograd.Value {
 // CallWithState is Call that also returns the final state [h] (Keras's
 // return_state=True), the carried h where the last steps are masked.
 func (l *SimpleRNN) CallWithState(ctx *Context, x *autograd.Value) (*autograd.Value, []*autograd.Value) {
-	var b *autograd.Value
-	if l.bias != nil {
-		b = l.bias.Value
-	}
+	b := l.bias.value()
 	return l.run(ctx, x, b, 1, func(xt, rec *autograd.Value, _ []*autograd.Value) []*autograd.Value {
 		return []*autograd.Value{l.act(autograd.Add(xt, rec))}
 	})

@@ -1,10 +1,8 @@
 package layers_test
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -81,6 +79,26 @@ func TestLSTMUnitForgetBias(t *testing.T) {
 			if v != want {
 				t.Errorf("unit_forget_bias=%v: bias[%d] = %g, want %g", ufb, j, v, want)
 			}
+		}
+	}
+}
+
+// TestGRUResetBeforeHasNoKernel: the original GRU runs on the autograd
+// path only, whatever else its configuration allows, and that decision
+// follows the layer's ResetAfter field.
+func TestGRUResetBeforeHasNoKernel(t *testing.T) {
+	for _, resetAfter := range []bool{true, false} {
+		var opts []layers.RNNOption
+		if !resetAfter {
+			opts = append(opts, layers.WithoutResetAfter())
+		}
+		l := layers.NewGRU(3, opts...)
+		l.SetName("gru")
+		if err := l.Build([]int{4, 2}, rand.New(rand.NewPCG(1, 2))); err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Fast(); got != resetAfter {
+			t.Errorf("GRU reset_after=%v: Fast() = %v, want %v", resetAfter, got, resetAfter)
 		}
 	}
 }
@@ -209,14 +227,8 @@ type rnnRef struct {
 // to torch.nn.RNN/LSTM/GRU): forward values and the gradients of
 // sum(y ⊙ R) with respect to the input and every weight, in float64.
 func TestRNNMatchesPyTorch(t *testing.T) {
-	raw, err := os.ReadFile("testdata/rnn_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []rnnRef }
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	readReference(t, "rnn_reference.json", &ref)
 	if len(ref.Cases) != 15 { // the script writes 3 layers × (4 + 1 without bias)
 		t.Fatalf("%d reference cases, want 15", len(ref.Cases))
 	}

@@ -1,11 +1,9 @@
 package layers_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -272,14 +270,8 @@ type seqRef struct {
 
 func loadSeqRef(t *testing.T) *seqRef {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/seq_reference.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref seqRef
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	readReference(t, "seq_reference.json", &ref)
 	return &ref
 }
 

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/deepgo-dev/deepgo/autograd"
+	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/spec"
 	"github.com/deepgo-dev/deepgo/tensor"
 )
@@ -53,15 +54,27 @@ func (l *SpatialDropout2D) Call(ctx *Context, x *autograd.Value) *autograd.Value
 	if !ctx.Training || l.Rate == 0 {
 		return x
 	}
-	n, c := x.Data.Dim(0), x.Data.Dim(-1)
-	mask := tensor.New(x.Data.DType(), n, 1, 1, c)
-	scale := 1 / (1 - l.Rate)
-	for i := range n * c {
-		if ctx.RNG.Float64() >= l.Rate {
-			mask.SetFlat(i, scale)
-		}
+	mask := tensor.New(x.Data.DType(), x.Data.Dim(0), 1, 1, x.Data.Dim(-1))
+	if mask.DType() == tensor.Float64 {
+		spatialDropoutMask(ctx.RNG, mask.Float64s(), l.Rate)
+	} else {
+		spatialDropoutMask(ctx.RNG, mask.Float32s(), l.Rate)
 	}
 	return autograd.Mul(x, autograd.Const(mask))
+}
+
+// spatialDropoutMask fills mask, one value per sample and channel, with 0
+// (dropped, probability rate) or 1/(1−rate), one Float64 draw each. Call
+// and Forward share it, so both paths drop the same channels for the same
+// generator state.
+func spatialDropoutMask[T kernels.Float](rng *rand.Rand, mask []T, rate float64) {
+	scale := T(1 / (1 - rate))
+	for i := range mask {
+		mask[i] = 0
+		if rng.Float64() >= rate {
+			mask[i] = scale
+		}
+	}
 }
 
 // spatialDropoutState holds SpatialDropout2D's mask and output buffers.
@@ -82,16 +95,9 @@ func (l *SpatialDropout2D) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tenso
 	}
 	n, c := x.Dim(0), x.Dim(-1)
 	mask := l.fast.mask.Get(n, l.outShape[2:])
-	md := mask.Float32s()
-	scale := float32(1 / (1 - l.Rate))
-	for i := range md {
-		md[i] = 0
-		if ctx.RNG.Float64() >= l.Rate {
-			md[i] = scale
-		}
-	}
+	spatialDropoutMask(ctx.RNG, mask.Float32s(), l.Rate)
 	y := l.fast.y.Like(x)
-	spatialScale(y.Float32s(), x.Float32s(), md, n, c)
+	spatialScale(y.Float32s(), x.Float32s(), mask.Float32s(), n, c)
 	l.fast.last = mask
 	return y
 }

@@ -50,7 +50,7 @@ func TestTextVectorizationKerasExamples(t *testing.T) {
 	if got, want := l.GetVocabulary(), []string{"", "[UNK]", "earth", "wind", "and", "fire"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("vocabulary %q, want %q (Keras docstring)", got, want)
 	}
-	if l.VocabularySize() != 6 {
+	if l.VocabularySize() != 6 { // the 4 words, "" and "[UNK]": the list above
 		t.Errorf("VocabularySize %d, want 6", l.VocabularySize())
 	}
 }

@@ -301,7 +301,7 @@ func newTrainer(m *Sequential) *trainer {
 // update. It returns the batch loss.
 func (t *trainer) step(x, y, sw *tensor.Tensor) (loss float64, err error) {
 	m := t.m
-	if t.plan != nil && x.DType() == tensor.Float32 {
+	if t.plan.runs(x) {
 		var inner error
 		if err := catch(func() { loss, inner = t.plan.step(t, x, y, sw) }); err != nil {
 			return loss, err
@@ -385,7 +385,7 @@ func (m *Sequential) evaluate(ds *data.Dataset, batchSize int, ms []metrics.Metr
 				loss float64
 				pred *tensor.Tensor
 			)
-			if p != nil && xb.DType() == tensor.Float32 {
+			if p.runs(xb) {
 				loss, pred = p.evalBatch(xb, yb)
 			} else {
 				out := m.inference(ctx, xb)
@@ -455,7 +455,7 @@ func (m *Sequential) Predict(x *tensor.Tensor, batchSize int) (*tensor.Tensor, e
 	err := catch(func() {
 		for s := 0; s < n; s += batchSize {
 			e := min(s+batchSize, n)
-			if p != nil && x.DType() == tensor.Float32 {
+			if p.runs(x) {
 				// In inference samples are independent, so the kernel path
 				// may run a batch in slices small enough for each layer's
 				// output to stay in cache on its way to the next layer;

@@ -40,7 +40,8 @@ func TestSummaryCourseModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	// Parameter counts: 784·256+256, 256·128+128, 128·10+10 (the issue's figures).
+	// Parameter counts: 784·256+256, 256·128+128, 128·10+10 (the issue's figures);
+	// sizes as Keras prints them, 4 bytes a float32 parameter in KiB: 235,146·4/1024.
 	for _, want := range []string{
 		`Model: "sequential"`,
 		"│ flatten (Flatten)               │ (None, 784)            │             0 │",

@@ -81,6 +81,12 @@ func newPlan(m *Sequential) *plan {
 	return p
 }
 
+// runs reports whether the batch x takes the kernel path: the model has a
+// plan (p may be nil) and x is float32, as the kernels are.
+func (p *plan) runs(x *tensor.Tensor) bool {
+	return p != nil && x.DType() == tensor.Float32
+}
+
 // forward runs every layer's kernel; with logits set and a softmax last
 // layer, the last layer returns its logits.
 func (p *plan) forward(x *tensor.Tensor, training, logits bool) *tensor.Tensor {
@@ -117,16 +123,7 @@ func (p *plan) step(t *trainer, x, y, sw *tensor.Tensor) (float64, error) {
 		dy   *tensor.Tensor
 	)
 	if p.fused && sw == nil {
-		logits := p.forward(x, true, true)
-		n := logits.Dim(-1)
-		rows := logits.Len() / n
-		probs := p.probs.Like(logits)
-		dy = p.dlogits.Like(logits)
-		loss = softmaxCrossEntropy(probs.Float32s(), dy.Float32s(), logits.Float32s(), y, p.sparse, rows, n)
-		pred = probs
-		if p.fromLogits {
-			pred = logits
-		}
+		loss, pred, dy = p.fusedLoss(x, y, true)
 	} else {
 		out := p.forward(x, true, false)
 		// The loss and its gradient through autograd, on the output only.
@@ -148,6 +145,22 @@ func (p *plan) step(t *trainer, x, y, sw *tensor.Tensor) (float64, error) {
 		}
 	}
 	return loss, nil
+}
+
+// fusedLoss runs the model on x up to the logits and computes softmax and
+// cross-entropy against y in one pass (softmaxCrossEntropy). It returns the
+// mean loss, the predictions the metrics see (the probabilities, or the
+// logits with from_logits) and dL/dlogits, in the plan's buffers.
+func (p *plan) fusedLoss(x, y *tensor.Tensor, training bool) (loss float64, pred, dlogits *tensor.Tensor) {
+	logits := p.forward(x, training, true)
+	n := logits.Dim(-1)
+	probs := p.probs.Like(logits)
+	dlogits = p.dlogits.Like(logits)
+	loss = softmaxCrossEntropy(probs.Float32s(), dlogits.Float32s(), logits.Float32s(), y, p.sparse, logits.Len()/n, n)
+	if p.fromLogits {
+		return loss, logits, dlogits
+	}
+	return loss, probs, dlogits
 }
 
 // softmaxCrossEntropy computes, for each row of the m×n logits, the
@@ -215,15 +228,8 @@ func (p *plan) evalBatch(x, y *tensor.Tensor) (float64, *tensor.Tensor) {
 		out := p.forward(x, false, false)
 		return losses.Compute(p.m.loss, y, autograd.Const(out), nil).Data.Item(), out
 	}
-	logits := p.forward(x, false, true)
-	n := logits.Dim(-1)
-	probs := p.probs.Like(logits)
-	dl := p.dlogits.Like(logits)
-	loss := softmaxCrossEntropy(probs.Float32s(), dl.Float32s(), logits.Float32s(), y, p.sparse, logits.Len()/n, n)
-	if p.fromLogits {
-		return loss, logits
-	}
-	return loss, probs
+	loss, pred, _ := p.fusedLoss(x, y, false)
+	return loss, pred
 }
 
 // predict runs the model in inference mode on the kernel path.

@@ -46,11 +46,8 @@ func (m *Sequential) numericInput() []int {
 // with the model is kept, so that continuing to train a saved model keeps
 // its ids. It reports whether it adapted.
 func (m *Sequential) AdaptText(texts []string) (bool, error) {
-	tv := m.TextVectorizer()
-	if tv == nil {
-		return false, fmt.Errorf("the model takes numbers, not texts: its first layer is not text_vectorization")
-	}
-	if err := m.Build(); err != nil {
+	tv, err := m.builtVectorizer()
+	if err != nil {
 		return false, err
 	}
 	if tv.HasVocabulary() {
@@ -85,14 +82,21 @@ func (m *Sequential) checkVocabulary() error {
 // VectorizeTexts returns the ids of texts, (len(texts),
 // output_sequence_length) float32, the input of Fit, Evaluate and Predict.
 func (m *Sequential) VectorizeTexts(texts []string) (*tensor.Tensor, error) {
+	tv, err := m.builtVectorizer()
+	if err != nil {
+		return nil, err
+	}
+	return tv.Vectorize(texts)
+}
+
+// builtVectorizer builds the model and returns its TextVectorization, or
+// an error when the model does not take texts.
+func (m *Sequential) builtVectorizer() (*layers.TextVectorization, error) {
 	tv := m.TextVectorizer()
 	if tv == nil {
 		return nil, fmt.Errorf("the model takes numbers, not texts: its first layer is not text_vectorization")
 	}
-	if err := m.Build(); err != nil {
-		return nil, err
-	}
-	return tv.Vectorize(texts)
+	return tv, m.Build()
 }
 
 // TextData returns ds ready for the model: for a dataset of texts (text:DIR,
