@@ -30,3 +30,19 @@ func SetConvChunkBytes(b int) (restore func()) {
 	convChunkBytes = b
 	return func() { convChunkBytes = old }
 }
+
+// ForceWinograd makes every convolution that Winograd can run
+// (kernels.WinogradFits) run as Winograd, with the Go twins where the CPU
+// has no assembly for it, until the returned func restores the choice.
+func ForceWinograd() (restore func()) {
+	old := winogradConv
+	winogradConv = kernels.WinogradFits
+	return func() { winogradConv = old }
+}
+
+// RanWinograd reports whether the last Forward of a Conv2D ran as
+// Winograd.
+func RanWinograd(l Layer) bool {
+	c, ok := l.(*Conv2D)
+	return ok && c.fast.winograd
+}

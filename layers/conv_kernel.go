@@ -68,6 +68,8 @@ type convState struct {
 	// computes the outputs of image i, dwDirect the kernel gradient of one
 	// part of the batch; both read the weights from w and bias.
 	cg            kernels.ConvGemm // im2col + GEMM without the patch matrix
+	wg            kernels.Winograd // 3×3 stride-1 convolutions (see useWinograd)
+	winograd      bool             // the last Forward ran as Winograd
 	direct        bool             // the last Forward ran directly: p is not built
 	fwd, dwDirect func(i int)
 	yd, w, bias   []float32
@@ -100,7 +102,7 @@ func (c *conv) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	per := g.OH * g.OW // output pixels (patch-matrix rows) per image
 	y := s.y.Get(n, c.outShape)
 	yd := y.Float32s()
-	s.x, s.out = x, y
+	s.x, s.out, s.winograd = x, y, false
 	if s.direct = c.useDirect(); s.direct {
 		c.forwardDirect(x, yd)
 		return y
@@ -112,6 +114,10 @@ func (c *conv) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 	}
 	s.setup(g)
 	threads := runtime.GOMAXPROCS(0)
+	if s.winograd = c.useWinograd(); s.winograd {
+		s.wg.Forward(g, x.Float32s(), n, c.kernel.Value.Data.Float32s(), f, weightData(c.bias), c.Activation == "relu", yd, threads)
+		return y
+	}
 	if c.packedForward(n) {
 		s.full = false // Backward rebuilds the patches chunk by chunk
 		s.cg.Forward(g, x.Float32s(), n, c.kernel.Value.Data.Float32s(), f, weightData(c.bias), c.Activation == "relu", yd, threads)
@@ -183,6 +189,19 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 	var bgrad []float32
 	if c.bias != nil {
 		bgrad = weightGrad(c.bias)
+	}
+	if s.winograd {
+		var y, dx []float32
+		if c.Activation == "relu" {
+			y = s.out.Float32s()
+		}
+		var dxt *tensor.Tensor
+		if needDX {
+			dxt = s.dx.Like(s.x)
+			dx = dxt.Float32s()
+		}
+		s.wg.Backward(g, s.x.Float32s(), n, f, dz, y, kgrad, bgrad, dx, runtime.GOMAXPROCS(0))
+		return dxt
 	}
 	if s.direct {
 		c.backwardDirect(n, dz, kgrad, bgrad)
@@ -364,6 +383,24 @@ func (c *conv) packedForward(n int) bool {
 	switch c.Activation {
 	case "", "linear", "relu":
 		return kernels.ConvGemmSuits(&c.geom, c.Filters) && !c.thinSplit(n)
+	}
+	return false
+}
+
+// winogradConv reports whether a convolution of geometry g with f filters
+// runs as Winograd F(2×2, 3×3); a variable so that tests can turn it off.
+var winogradConv = kernels.WinogradSuits
+
+// useWinograd reports whether the Kernel runs the convolution as
+// kernels.Winograd: a 3×3, stride-1 window over 16·i channels into 16·j
+// filters (mnist-cnn's second layer), whose products at the core's peak
+// were the limit of im2col + GEMM, with an activation Winograd applies
+// itself. Measured on that layer at batch 128, two threads
+// (BenchmarkWinograd): see kernels.Winograd.
+func (c *conv) useWinograd() bool {
+	switch c.Activation {
+	case "", "linear", "relu":
+		return winogradConv(&c.geom, c.Filters)
 	}
 	return false
 }

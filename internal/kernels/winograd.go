@@ -1,0 +1,455 @@
+package kernels
+
+import "runtime"
+
+// Winograd runs 3×3, stride-1 convolutions as Winograd's minimal filtering
+// algorithm F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional
+// Neural Networks", CVPR 2016): each 2×2 block of output pixels (a tile)
+// comes from a 4×4 block of input pixels d and the 3×3 kernel g as
+//
+//	y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
+//
+// 16 products per tile and channel pair where the direct sum takes 36. Over
+// a batch the elementwise products are 16 matrix products, one per tile
+// position ξ: Z_ξ (tiles × F) = V_ξ (tiles × C) · U_ξ (C × F), with
+// V = Bᵀ d B the transformed input and U = G g Gᵀ the transformed kernel;
+// they run on Gemm's packed micro-kernel. The backward pass uses the same
+// structure transposed: M = A dZ Aᵀ, dV_ξ = M_ξ · U_ξᵀ scattered back as
+// B dV Bᵀ, and dU_ξ = V_ξᵀ · M_ξ, from which dkernel = Gᵀ dU G.
+//
+// Why: mnist-cnn's second convolution (13×13×32 → 11×11×64) spends its
+// time in GEMMs that already run at the core's FMA peak, so only fewer
+// multiplications make it faster. Its 121 output pixels make 36 tiles per
+// image (6×6, the last row and column half outside), so the products take
+// 36·16 = 576 multiply-adds per channel pair per image against 121·9 =
+// 1089: 1.89× fewer, in forward, backward to the input and to the kernel
+// alike. The transforms are additions, vectorised across channels
+// (winograd_xform.go).
+//
+// The work runs a block of whole images at a time, so that the block's
+// transformed tiles (V, Z, M: about 0.6 MiB for two images of that layer)
+// stay in the core's L2 cache between transform and product, and so that a
+// block's input gradients are written by one goroutine only. Each part of
+// the batch keeps its own partial dU; the parts are added in a fixed order,
+// so that results do not depend on which goroutine ran which part.
+//
+// F(2×2, 3×3)'s transforms add and subtract up to 4 values per axis, so
+// its float32 rounding error is a few times that of the direct sum (Lavin
+// and Gray measured 1e-7 … 1e-6 in relative terms), far below what
+// training notices; tests bound it against the direct convolution.
+//
+// A Winograd keeps its buffers from run to run; it must not run twice at
+// once.
+type Winograd struct {
+	u     []float32 // U_ξ = G g Gᵀ, 16 matrices C×F (row-major)
+	up    []float32 // each U_ξ packed as GEMM's B for the forward product
+	ut    []float32 // each U_ξᵀ packed as B for the input gradient
+	utOK  bool      // ut matches u
+	parts []*wgPart
+	body  func(part int)
+	zeros []float32 // 4·max(C, F) zeros: rows and pixels outside the image
+
+	// The operands of the run in progress, read by body.
+	g            *ConvGeom
+	kern         *gemmKernel[float32]
+	x, y, bias   []float32 // forward: images, outputs, bias (nil: none)
+	dz, dx       []float32 // backward: output gradients, input gradients (nil: none)
+	relu         bool
+	backward     bool
+	f, n, nparts int
+	dbias        []float32
+}
+
+// wgPart is the scratch of one part of the batch.
+type wgPart struct {
+	v, m, z  []float32 // transformed input, output gradient, products: [ξ][tile][channel]
+	ap, bp   []float32 // one packed A and B block
+	du       []float32 // partial dU: 16 × C × F
+	db       []float32 // partial bias gradient
+	edge     []float32 // a 4×4 tile of up to max(C, F) channels for tiles at the image's edge
+	dummy    []float32 // where outputs outside the image go
+	started  bool      // du and db hold this part's sums so far
+	rows     [4]*float32
+	pix      [4]*float32
+	edgeRows [4]bool
+}
+
+// wgBlockImages is how many images a block holds: two of mnist-cnn's
+// second layer make 72 tiles, whose V, Z and M take 0.6 MiB.
+const wgBlockImages = 2
+
+// WinogradSuits reports whether Winograd runs a convolution of geometry g
+// with f filters: a 3×3 window, stride 1, no dilation, channels and filters
+// no more than one block of GEMM's depth, and the assembly kernels (the
+// pure-Go kernels make Winograd slower than im2col + GEMM, so it is not
+// used with them).
+func WinogradSuits(g *ConvGeom, f int) bool {
+	return wgAsm && sgemmKernel.mr == 8 && sgemmKernel.nr == 32 && winogradGeom(g, f, sgemmKernel)
+}
+
+// winogradGeom reports whether g and f fit Winograd with kernel kern.
+func winogradGeom(g *ConvGeom, f int, kern *gemmKernel[float32]) bool {
+	return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 &&
+		g.C%16 == 0 && f%16 == 0 && g.C <= kern.kc && f <= kern.kc && g.OH > 0 && g.OW > 0
+}
+
+// tiles returns the tiles per image along y and x.
+func wgTiles(g *ConvGeom) (th, tw int) { return (g.OH + 1) / 2, (g.OW + 1) / 2 }
+
+// Forward sets y (n·OH·OW·f values) to act(conv(x) + bias) for the n
+// images x, with the Keras kernel w (3×3×C×f), bias nil for none, relu
+// clamping below at zero, on threads goroutines.
+func (wg *Winograd) Forward(g *ConvGeom, x []float32, n int, w []float32, f int, bias []float32, relu bool, y []float32, threads int) {
+	wg.run(sgemmKernel, g, x, n, w, f, bias, relu, y, threads)
+}
+
+func (wg *Winograd) run(kern *gemmKernel[float32], g *ConvGeom, x []float32, n int, w []float32, f int, bias []float32, relu bool, y []float32, threads int) {
+	wg.setup(kern, g, n, f, threads)
+	wg.transformKernel(w[:9*g.C*f])
+	wg.x, wg.y, wg.bias, wg.relu, wg.backward = x[:n*g.H*g.W*g.C], y[:n*g.OH*g.OW*f], bias, relu, false
+	ParallelFor(wg.nparts, wg.nparts, wg.body)
+	wg.x, wg.y, wg.bias = nil, nil, nil
+}
+
+// Backward computes, for the n images x of the last Forward (whose kernel w
+// it still holds), the kernel gradient dw (3×3×C×f, overwritten), the bias
+// gradient dbias (nil: none) and, when dx is not nil, the input gradient dx,
+// from the output gradient dz. When y is not nil, the layer's ReLU output,
+// dz is first multiplied in place by ReLU's derivative (y > 0).
+func (wg *Winograd) Backward(g *ConvGeom, x []float32, n int, f int, dz, y, dw, dbias, dx []float32, threads int) {
+	wg.backwardWith(sgemmKernel, g, x, n, f, dz, y, dw, dbias, dx, threads)
+}
+
+func (wg *Winograd) backwardWith(kern *gemmKernel[float32], g *ConvGeom, x []float32, n, f int, dz, y, dw, dbias, dx []float32, threads int) {
+	c := g.C
+	wg.setup(kern, g, n, f, threads)
+	if dx != nil && !wg.utOK {
+		nr := kern.nr
+		for xi := range 16 {
+			kern.packB(wg.ut[xi*roundUp(c, nr)*f:], true, wg.u[xi*c*f:(xi+1)*c*f], f, 0, 0, f, c, nr)
+		}
+		wg.utOK = true
+	}
+	per := g.OH * g.OW * f
+	wg.x, wg.dz, wg.dx, wg.dbias, wg.backward = x[:n*g.H*g.W*c], dz[:n*per], nil, dbias, true
+	if dx != nil {
+		wg.dx = dx[:n*g.H*g.W*c]
+	}
+	wg.y = nil
+	if y != nil {
+		wg.y = y[:n*per]
+	}
+	for _, p := range wg.parts[:wg.nparts] {
+		p.started = false
+	}
+	ParallelFor(wg.nparts, wg.nparts, wg.body)
+	// dU = Σ parts' partial sums, in part order; parts with no images kept none.
+	du := wg.parts[0].du[:16*c*f]
+	for _, p := range wg.parts[1:wg.nparts] {
+		if p.started {
+			Binary(OpAdd, du, du, p.du[:16*c*f])
+		}
+	}
+	kernelGradFromWinograd(du, dw[:9*c*f], c*f)
+	if dbias != nil {
+		db := wg.parts[0].db[:f]
+		copy(dbias, db)
+		for _, p := range wg.parts[1:wg.nparts] {
+			if p.started {
+				Binary(OpAdd, dbias[:f], dbias[:f], p.db[:f])
+			}
+		}
+	}
+	wg.x, wg.dz, wg.dx, wg.y, wg.dbias = nil, nil, nil, nil, nil
+}
+
+// setup sizes the buffers for n images of geometry g and f filters.
+func (wg *Winograd) setup(kern *gemmKernel[float32], g *ConvGeom, n, f, threads int) {
+	c := g.C
+	wg.g, wg.kern, wg.f, wg.n = g, kern, f, n
+	blocks := (n + wgBlockImages - 1) / wgBlockImages
+	wg.nparts = max(1, min(threads, runtime.GOMAXPROCS(0), blocks))
+	th, tw := wgTiles(g)
+	nb := roundUp(min(n, wgBlockImages)*th*tw, kern.mr)
+	wide := max(c, f)
+	for len(wg.parts) < wg.nparts {
+		wg.parts = append(wg.parts, &wgPart{})
+	}
+	for _, p := range wg.parts[:wg.nparts] {
+		p.v = grow(p.v, 16*nb*c)
+		p.z = grow(p.z, 16*nb*f)
+		p.m = grow(p.m, 16*nb*f)
+		p.ap = grow(p.ap, nb*roundUp(wide, kern.mr))
+		p.bp = grow(p.bp, nb*roundUp(wide, kern.nr))
+		p.du = grow(p.du, 16*c*f)
+		p.db = grow(p.db, f)
+		p.edge = grow(p.edge, 16*wide)
+		p.dummy = grow(p.dummy, wide)
+	}
+	if len(wg.zeros) < 4*wide {
+		wg.zeros = make([]float32, 4*wide)
+	}
+	wg.u = grow(wg.u, 16*c*f)
+	wg.up = grow(wg.up, 16*roundUp(f, kern.nr)*c)
+	wg.ut = grow(wg.ut, 16*roundUp(c, kern.nr)*f)
+	if wg.body == nil {
+		wg.body = wg.part
+	}
+}
+
+// transformKernel sets U_ξ = G g Gᵀ from the Keras kernel w (3×3×C×F) and
+// packs each U_ξ as GEMM's B.
+func (wg *Winograd) transformKernel(w []float32) {
+	c, f, kern := wg.g.C, wg.f, wg.kern
+	cf := c * f
+	u := wg.u[:16*cf]
+	for e := range cf {
+		var gk [3][3]float32 // the kernel of one (channel, filter) pair
+		for ky := range 3 {
+			for kx := range 3 {
+				gk[ky][kx] = w[(ky*3+kx)*cf+e]
+			}
+		}
+		var gg [4][3]float32
+		for kx := range 3 { // G g: rows
+			gg[0][kx] = gk[0][kx]
+			gg[1][kx] = (gk[0][kx] + gk[1][kx] + gk[2][kx]) * 0.5
+			gg[2][kx] = (gk[0][kx] - gk[1][kx] + gk[2][kx]) * 0.5
+			gg[3][kx] = gk[2][kx]
+		}
+		for i := range 4 { // (G g) Gᵀ: columns
+			r := gg[i]
+			u[(4*i+0)*cf+e] = r[0]
+			u[(4*i+1)*cf+e] = (r[0] + r[1] + r[2]) * 0.5
+			u[(4*i+2)*cf+e] = (r[0] - r[1] + r[2]) * 0.5
+			u[(4*i+3)*cf+e] = r[2]
+		}
+	}
+	nr := kern.nr
+	for xi := range 16 {
+		kern.packB(wg.up[xi*roundUp(f, nr)*c:], false, u[xi*cf:(xi+1)*cf], f, 0, 0, c, f, nr)
+	}
+	wg.utOK = false
+}
+
+// kernelGradFromWinograd sets dw (3×3×C×F) to Gᵀ dU G, dU holding 16
+// matrices of cf values.
+func kernelGradFromWinograd(du, dw []float32, cf int) {
+	for e := range cf {
+		var t [3][4]float32 // Gᵀ dU
+		for j := range 4 {
+			u0, u1, u2, u3 := du[(0+j)*cf+e], du[(4+j)*cf+e], du[(8+j)*cf+e], du[(12+j)*cf+e]
+			t[0][j] = u0 + (u1+u2)*0.5
+			t[1][j] = (u1 - u2) * 0.5
+			t[2][j] = (u1+u2)*0.5 + u3
+		}
+		for ky := range 3 { // (Gᵀ dU) G
+			r := t[ky]
+			dw[(ky*3+0)*cf+e] = r[0] + (r[1]+r[2])*0.5
+			dw[(ky*3+1)*cf+e] = (r[1] - r[2]) * 0.5
+			dw[(ky*3+2)*cf+e] = (r[1]+r[2])*0.5 + r[3]
+		}
+	}
+}
+
+// part runs the forward or backward pass of one part of the batch, block
+// by block.
+func (wg *Winograd) part(pi int) {
+	blocks := (wg.n + wgBlockImages - 1) / wgBlockImages
+	b0, b1 := pi*blocks/wg.nparts, (pi+1)*blocks/wg.nparts
+	p := wg.parts[pi]
+	for b := b0; b < b1; b++ {
+		i0 := b * wgBlockImages
+		i1 := min(wg.n, i0+wgBlockImages)
+		if wg.backward {
+			wg.backwardBlock(p, i0, i1)
+		} else {
+			wg.forwardBlock(p, i0, i1)
+		}
+	}
+}
+
+// forwardBlock computes the outputs of images i0 … i1−1.
+func (wg *Winograd) forwardBlock(p *wgPart, i0, i1 int) {
+	g, kern, c, f := wg.g, wg.kern, wg.g.C, wg.f
+	th, tw := wgTiles(g)
+	tiles := (i1 - i0) * th * tw
+	nb := roundUp(tiles, kern.mr)
+	wg.inputTiles(p, i0, tiles, nb)
+	nr := kern.nr
+	for xi := range 16 {
+		kern.packA(p.ap, false, p.v[xi*nb*c:], c, 0, 0, nb, c, kern.mr, 1)
+		macroKernel(kern, p.ap, nb, f, c, wg.up[xi*roundUp(f, nr)*c:], nr, c, p.z[xi*nb*f:], f, 0, nil)
+	}
+	var bias *float32
+	if wg.bias != nil {
+		bias = &wg.bias[0]
+	}
+	opix, per := g.OH*g.OW*f, g.OW*f
+	for t := range tiles {
+		img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
+		base := wg.y[img*opix:]
+		for r := range 2 {
+			for q := range 2 {
+				oy, ox := 2*ty+r, 2*tx+q
+				if oy < g.OH && ox < g.OW {
+					p.pix[2*r+q] = &base[oy*per+ox*f]
+				} else {
+					p.pix[2*r+q] = &p.dummy[0]
+				}
+			}
+		}
+		wgOutput(&p.z[t*f], nb*f, f, bias, wg.relu, &p.pix)
+	}
+}
+
+// inputTiles writes V = Bᵀ d B of the tiles of images i0 … into p.v
+// ([ξ][tile][channel], nb tiles per ξ, zero past tiles).
+func (wg *Winograd) inputTiles(p *wgPart, i0, tiles, nb int) {
+	g, c := wg.g, wg.g.C
+	th, tw := wgTiles(g)
+	in, row := g.H*g.W*c, g.W*c
+	zero := &wg.zeros[0]
+	for t := range nb {
+		if t >= tiles {
+			p.rows = [4]*float32{zero, zero, zero, zero}
+			wgInput(&p.rows, c, &p.v[t*c], nb*c)
+			continue
+		}
+		img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
+		iy0, ix0 := 2*ty-g.PadT, 2*tx-g.PadL
+		x := wg.x[img*in : (img+1)*in]
+		inside := ix0 >= 0 && ix0+4 <= g.W
+		for r := range 4 {
+			iy := iy0 + r
+			switch {
+			case iy < 0 || iy >= g.H:
+				p.rows[r] = zero
+			case inside:
+				p.rows[r] = &x[iy*row+ix0*c]
+			default: // the row's pixels inside the image, zeros elsewhere
+				e := p.edge[r*4*c : (r+1)*4*c]
+				for q := range 4 {
+					ix := ix0 + q
+					if ix >= 0 && ix < g.W {
+						copy(e[q*c:(q+1)*c], x[iy*row+ix*c:])
+					} else {
+						clear(e[q*c : (q+1)*c])
+					}
+				}
+				p.rows[r] = &e[0]
+			}
+		}
+		wgInput(&p.rows, c, &p.v[t*c], nb*c)
+	}
+}
+
+// backwardBlock adds the kernel and bias gradients of images i0 … i1−1
+// into p's partial sums and, when wanted, writes their input gradients.
+func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
+	g, kern, c, f := wg.g, wg.kern, wg.g.C, wg.f
+	th, tw := wgTiles(g)
+	tiles := (i1 - i0) * th * tw
+	nb := roundUp(tiles, kern.mr)
+	opix, per := g.OH*g.OW*f, g.OW*f
+	// dZ = dy ⊙ relu'(y) and the bias gradient, image by image.
+	for img := i0; img < i1; img++ {
+		dz := wg.dz[img*opix : (img+1)*opix]
+		if wg.y != nil {
+			ReLUBackwardInPlace(dz, wg.y[img*opix:(img+1)*opix])
+		}
+		if wg.dbias != nil {
+			if !p.started && img == i0 {
+				SumRows(p.db[:f], dz, g.OH*g.OW, f)
+			} else {
+				SumRows(p.dummy[:f], dz, g.OH*g.OW, f)
+				Binary(OpAdd, p.db[:f], p.db[:f], p.dummy[:f])
+			}
+		}
+	}
+	// M = A dZ Aᵀ per tile.
+	zero := &wg.zeros[0]
+	for t := range nb {
+		if t >= tiles {
+			p.pix = [4]*float32{zero, zero, zero, zero}
+		} else {
+			img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
+			base := wg.dz[img*opix:]
+			for r := range 2 {
+				for q := range 2 {
+					oy, ox := 2*ty+r, 2*tx+q
+					if oy < g.OH && ox < g.OW {
+						p.pix[2*r+q] = &base[oy*per+ox*f]
+					} else {
+						p.pix[2*r+q] = zero
+					}
+				}
+			}
+		}
+		wgGradOut(&p.pix, f, &p.m[t*f], nb*f)
+	}
+	wg.inputTiles(p, i0, tiles, nb)
+	// dU_ξ += V_ξᵀ M_ξ.
+	nr := kern.nr
+	beta := float32(1)
+	if !p.started {
+		beta = 0
+	}
+	inPlace := c <= kern.inPlaceBRows // the kernel reads M_ξ's rows where they are
+	for xi := range 16 {
+		kern.packA(p.ap, true, p.v[xi*nb*c:], c, 0, 0, c, nb, kern.mr, 1)
+		m := p.m[xi*nb*f:]
+		if inPlace {
+			macroKernel(kern, p.ap, c, f, nb, m, f, 1, p.du[xi*c*f:], f, beta, nil)
+			continue
+		}
+		kern.packB(p.bp, false, m, f, 0, 0, nb, f, nr)
+		macroKernel(kern, p.ap, c, f, nb, p.bp, nr, nb, p.du[xi*c*f:], f, beta, nil)
+	}
+	p.started = true
+	if wg.dx == nil {
+		return
+	}
+	// dV_ξ = M_ξ U_ξᵀ into p.v (V has served), then dx += B dV Bᵀ per tile.
+	for xi := range 16 {
+		kern.packA(p.ap, false, p.m[xi*nb*f:], f, 0, 0, nb, f, kern.mr, 1)
+		macroKernel(kern, p.ap, nb, c, f, wg.ut[xi*roundUp(c, nr)*f:], nr, f, p.v[xi*nb*c:], c, 0, nil)
+	}
+	in, row := g.H*g.W*c, g.W*c
+	clear(wg.dx[i0*in : i1*in])
+	for t := range tiles {
+		img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
+		iy0, ix0 := 2*ty-g.PadT, 2*tx-g.PadL
+		dx := wg.dx[img*in : (img+1)*in]
+		edge := ix0 < 0 || ix0+4 > g.W || iy0 < 0 || iy0+4 > g.H
+		if !edge {
+			for r := range 4 {
+				p.rows[r] = &dx[(iy0+r)*row+ix0*c]
+			}
+			wgGradIn(&p.v[t*c], nb*c, c, &p.rows)
+			continue
+		}
+		e := p.edge[:16*c]
+		clear(e)
+		for r := range 4 {
+			p.rows[r] = &e[r*4*c]
+		}
+		wgGradIn(&p.v[t*c], nb*c, c, &p.rows)
+		for r := range 4 {
+			iy := iy0 + r
+			if iy < 0 || iy >= g.H {
+				continue
+			}
+			q0, q1 := max(0, -ix0), min(4, g.W-ix0)
+			if q0 < q1 {
+				d := dx[iy*row+(ix0+q0)*c : iy*row+(ix0+q1)*c]
+				Binary(OpAdd, d, d, e[(r*4+q0)*c:(r*4+q1)*c])
+			}
+		}
+	}
+}
+
+// WinogradFits reports whether Winograd can run a convolution of geometry
+// g with f filters on the micro-kernel Gemm uses, even the pure-Go one
+// (for tests; WinogradSuits says whether it should).
+func WinogradFits(g *ConvGeom, f int) bool { return winogradGeom(g, f, sgemmKernel) }
