@@ -26,9 +26,57 @@ var convPlanCases = []planCase{
 			layers.NewConv1D(2, 2, layers.ConvStrides(2), layers.ConvActivation("sigmoid")),
 		}
 	}, "binary_crossentropy", nil, denseTargets(4, 2)},
+	miniConvnet,
 }
 
 func init() { planCases = append(planCases, convPlanCases...) }
+
+// miniConvnet is mnist-cnn in small: where the CPU has the assembly
+// kernels, its first convolution and pooling run fused (layers.ConvPool)
+// and its second convolution as Winograd.
+var miniConvnet = planCase{"mini convnet", []int{12, 12, 1}, func() []layers.Layer {
+	return []layers.Layer{
+		layers.NewConv2D(16, []int{3}, layers.ConvActivation("relu")), layers.NewMaxPooling2D(),
+		layers.NewConv2D(16, []int{3}, layers.ConvActivation("relu")), layers.NewMaxPooling2D(),
+		layers.NewFlatten(), layers.NewDropout(0.5), layers.NewDense(3, layers.WithActivation("softmax")),
+	}
+}, "sparse_categorical_crossentropy", nil, sparseTargets(3)}
+
+// TestFusedConvPoolTrainsAsUnfused: with the first convolution and pooling
+// fused, training and prediction give the bits of the layers' own Kernels.
+func TestFusedConvPoolTrainsAsUnfused(t *testing.T) {
+	run := func(fuse bool) (*Sequential, []float32) {
+		defer func(old bool) { fuseConvPool = old }(fuseConvPool)
+		fuseConvPool = fuse
+		m := buildPlanModel(t, miniConvnet)
+		tr := newTrainer(m)
+		if _, fused := tr.plan.ks[0].(*layers.ConvPool); fused != fuse {
+			t.Skipf("fuse=%v: the plan's first kernel is %T (no direct convolution on this CPU)", fuse, tr.plan.ks[0])
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, n := range []int{8, 8, 5} {
+			if _, err := tr.step(normalBatch(rng, n, miniConvnet.input), miniConvnet.targets(rng, n), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := m.Predict(normalBatch(rng, 6, miniConvnet.input), 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, p.Float32s()
+	}
+	mf, pf := run(true)
+	mu, pu := run(false)
+	wf, wu := mf.GetWeights(), mu.GetWeights()
+	for i := range wf {
+		if !slices.Equal(wf[i].Float32s(), wu[i].Float32s()) {
+			t.Fatalf("weight %d differs after training fused and unfused", i)
+		}
+	}
+	if !slices.Equal(pf, pu) {
+		t.Fatal("predictions differ fused and unfused")
+	}
+}
 
 // TestSummaryConv checks the rows Keras's summary prints for the
 // convolutions of its "simple MNIST convnet" (keras.io/examples/vision/

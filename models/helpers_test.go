@@ -28,6 +28,17 @@ type planCase struct {
 	targets func(rng *rand.Rand, n int) *tensor.Tensor
 }
 
+// weightTol is the weight tolerance of checkPlanMatchesAutograd (else
+// 1e-5) for models whose kernels round differently enough from the
+// autograd graph for Adam to show it: Adam's first steps divide each
+// gradient by its own magnitude, so a component that cancels to near zero
+// moves by up to the learning rate whatever its rounding. Winograd's
+// convolution (the mini convnet's second layer) is as accurate as im2col +
+// GEMM against float64 (mnist-cnn's second layer, batch 8: relative errors
+// 3e-7 against 6e-7 forward, 3e-7 against 2e-7 for dx, 3e-7 against 7e-7
+// for dkernel), but not the same bits as the graph's sums.
+var weightTol = map[string]float64{"mini convnet": 1e-4}
+
 // batchFunc returns n inputs of the given shape per sample.
 type batchFunc func(rng *rand.Rand, n int, shape []int) *tensor.Tensor
 
@@ -115,10 +126,14 @@ func checkPlanMatchesAutograd(t *testing.T, cases []planCase, batch batchFunc) {
 				t.Errorf("accuracy %v vs %v", a, b)
 			}
 			wf, wr := fast.GetWeights(), ref.GetWeights()
+			tol := 1e-5
+			if t, ok := weightTol[c.name]; ok {
+				tol = t
+			}
 			for i := range wf {
 				a, b := wf[i].Float32s(), wr[i].Float32s()
 				for j := range a {
-					if math.Abs(float64(a[j]-b[j])) > 1e-5*(1+math.Abs(float64(b[j]))) {
+					if math.Abs(float64(a[j]-b[j])) > tol*(1+math.Abs(float64(b[j]))) {
 						t.Fatalf("weight %s[%d]: %v (kernels) vs %v (autograd)", fast.Weights()[i].Value.Name, j, a[j], b[j])
 					}
 				}

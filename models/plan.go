@@ -32,6 +32,10 @@ type plan struct {
 	predictChunk int
 }
 
+// fuseConvPool lets newPlan fuse a first convolution with its pooling; a
+// variable so that tests can compare with the layers' own Kernels.
+var fuseConvPool = true
+
 // predictCache bounds one layer output during Predict on the kernel path:
 // a layer's output is then still in the last-level cache when the next
 // layer reads it. A CNN's first convolution at batch 1000 writes 86 MB,
@@ -66,6 +70,14 @@ func newPlan(m *Sequential) *plan {
 			return nil
 		}
 	}
+	// A convnet's first convolution and its max pooling run as one Kernel
+	// (layers.ConvPool), which keeps the convolution's output in cache; the
+	// pooling's slot is then empty. Only first: the input has no mask.
+	if fuseConvPool && len(p.ks) >= 2 {
+		if f := layers.FuseConvPool(m.layers[0], m.layers[1]); f != nil {
+			p.ks[0], p.ks[1] = f, nil
+		}
+	}
 	if m.loss != nil {
 		last := m.layers[len(m.layers)-1]
 		so, isSoftmax := last.(softmaxOutput)
@@ -94,6 +106,9 @@ func (p *plan) forward(x *tensor.Tensor, training, logits bool) *tensor.Tensor {
 	p.ctx.Mask = nil
 	n := len(p.ks)
 	for i, k := range p.ks {
+		if k == nil { // fused into the layer before
+			continue
+		}
 		var y *tensor.Tensor
 		if i == n-1 && logits && !p.fromLogits {
 			y = p.m.layers[i].(softmaxOutput).ForwardLogits(&p.ctx, x)
@@ -110,7 +125,9 @@ func (p *plan) forward(x *tensor.Tensor, training, logits bool) *tensor.Tensor {
 // backward sends dy back through the kernels, filling every weight's Grad.
 func (p *plan) backward(dy *tensor.Tensor) {
 	for i := len(p.ks) - 1; i >= 0; i-- {
-		dy = p.ks[i].Backward(dy, i > 0)
+		if p.ks[i] != nil {
+			dy = p.ks[i].Backward(dy, i > 0)
+		}
 	}
 }
 
