@@ -115,9 +115,15 @@ func TestFuseConvPoolDeclines(t *testing.T) {
 	}
 	relu := layers.ConvActivation("relu")
 	for name, pair := range map[string]func() (layers.Layer, layers.Layer){
-		"tanh":         func() (layers.Layer, layers.Layer) { return mk(layers.NewConv2D(16, []int{3}, layers.ConvActivation("tanh")), layers.NewMaxPooling2D(), []int{8, 8, 1}) },
-		"average pool": func() (layers.Layer, layers.Layer) { return mk(layers.NewConv2D(16, []int{3}, relu), layers.NewAveragePooling2D(), []int{8, 8, 1}) },
-		"not direct":   func() (layers.Layer, layers.Layer) { return mk(layers.NewConv2D(10, []int{3}, relu), layers.NewMaxPooling2D(), []int{8, 8, 1}) },
+		"tanh": func() (layers.Layer, layers.Layer) {
+			return mk(layers.NewConv2D(16, []int{3}, layers.ConvActivation("tanh")), layers.NewMaxPooling2D(), []int{8, 8, 1})
+		},
+		"average pool": func() (layers.Layer, layers.Layer) {
+			return mk(layers.NewConv2D(16, []int{3}, relu), layers.NewAveragePooling2D(), []int{8, 8, 1})
+		},
+		"not direct": func() (layers.Layer, layers.Layer) {
+			return mk(layers.NewConv2D(10, []int{3}, relu), layers.NewMaxPooling2D(), []int{8, 8, 1})
+		},
 	} {
 		if layers.FuseConvPool(pair()) != nil {
 			t.Errorf("%s: fused", name)
