@@ -23,4 +23,14 @@
 // Every micro-kernel has a pure-Go twin that is always compiled: an
 // assembly kernel for a CPU feature (AVX2, AVX-512) must compute the same tile
 // as the pure-Go one, and the tests compare the two in one binary.
+//
+// # Convolutions
+//
+// Convolutions reach the micro-kernel three ways: Im2Col and Col2Im build
+// patch matrices for Gemm; ConvGemm gathers Gemm's packed panels straight
+// from the images; Winograd runs 3×3, stride-1 windows as F(2×2, 3×3),
+// 16 products of transformed tiles in place of 36 (1.89× fewer
+// multiply-adds on a 13×13 → 11×11 image), with tile transforms vectorised
+// across channels. Thin convolutions (few patch columns, such as a first
+// layer over grey images) run directly (DirectConvForward).
 package kernels
