@@ -283,8 +283,7 @@ func (wg *Winograd) forwardBlock(p *wgPart, i0, i1 int) {
 	wg.inputTiles(p, i0, tiles, nb)
 	nr := kern.nr
 	for xi := range 16 {
-		kern.packA(p.ap, false, p.v[xi*nb*c:], c, 0, 0, nb, c, kern.mr, 1)
-		macroKernel(kern, p.ap, nb, f, c, wg.up[xi*roundUp(f, nr)*c:], nr, c, p.z[xi*nb*f:], f, 0, nil)
+		wg.product(p, nb, f, c, p.v[xi*nb*c:], c, 1, wg.up[xi*roundUp(f, nr)*c:], nr, c, p.z[xi*nb*f:], f, 0)
 	}
 	var bias *float32
 	if wg.bias != nil {
@@ -306,6 +305,24 @@ func (wg *Winograd) forwardBlock(p *wgPart, i0, i1 int) {
 		}
 		wgOutput(&p.z[t*f], nb*f, f, bias, wg.relu, &p.pix)
 	}
+}
+
+// product computes c (m×n, row stride ldc) = beta·c + A·B, where A's
+// element (i, p) is a[i·rs + p·ks] (rs = 1: A stored transposed) and B is
+// as macroKernel takes it. With the AVX-512 kernel it reads A where it is
+// (gemmStridedA, the bits of packing it first); otherwise A is packed.
+func (wg *Winograd) product(p *wgPart, m, n, k int, a []float32, rs, ks int, b []float32, ldb, bStep int, c []float32, ldc int, beta float32) {
+	kern := wg.kern
+	if stridedAsm && kern.mr == 8 && kern.nr == 32 {
+		gemmStridedA(m, n, k, a, rs, ks, b, ldb, bStep, c, ldc, beta)
+		return
+	}
+	if rs == 1 { // A stored transposed: op(A)[i][p] = a[p·ks + i]
+		kern.packA(p.ap, true, a, ks, 0, 0, m, k, kern.mr, 1)
+	} else {
+		kern.packA(p.ap, false, a, rs, 0, 0, m, k, kern.mr, 1)
+	}
+	macroKernel(kern, p.ap, m, n, k, b, ldb, bStep, c, ldc, beta, nil)
 }
 
 // inputTiles writes V = Bᵀ d B of the tiles of images i0 … into p.v
@@ -402,14 +419,13 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 	}
 	inPlace := c <= kern.inPlaceBRows // the kernel reads M_ξ's rows where they are
 	for xi := range 16 {
-		kern.packA(p.ap, true, p.v[xi*nb*c:], c, 0, 0, c, nb, kern.mr, 1)
-		m := p.m[xi*nb*f:]
+		v, m := p.v[xi*nb*c:], p.m[xi*nb*f:]
 		if inPlace {
-			macroKernel(kern, p.ap, c, f, nb, m, f, 1, p.du[xi*c*f:], f, beta, nil)
+			wg.product(p, c, f, nb, v, 1, c, m, f, 1, p.du[xi*c*f:], f, beta)
 			continue
 		}
 		kern.packB(p.bp, false, m, f, 0, 0, nb, f, nr)
-		macroKernel(kern, p.ap, c, f, nb, p.bp, nr, nb, p.du[xi*c*f:], f, beta, nil)
+		wg.product(p, c, f, nb, v, 1, c, p.bp, nr, nb, p.du[xi*c*f:], f, beta)
 	}
 	p.started = true
 	if wg.dx == nil {
@@ -417,8 +433,7 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 	}
 	// dV_ξ = M_ξ U_ξᵀ into p.v (V has served), then dx += B dV Bᵀ per tile.
 	for xi := range 16 {
-		kern.packA(p.ap, false, p.m[xi*nb*f:], f, 0, 0, nb, f, kern.mr, 1)
-		macroKernel(kern, p.ap, nb, c, f, wg.ut[xi*roundUp(c, nr)*f:], nr, f, p.v[xi*nb*c:], c, 0, nil)
+		wg.product(p, nb, c, f, p.m[xi*nb*f:], f, 1, wg.ut[xi*roundUp(c, nr)*f:], nr, f, p.v[xi*nb*c:], c, 0)
 	}
 	in, row := g.H*g.W*c, g.W*c
 	clear(wg.dx[i0*in : i1*in])
