@@ -94,9 +94,10 @@ func convFwdRowGo(y, x []float32, taps []int, w, bias []float32, f, n, sx int, r
 // DirectConvKernelGrad adds one image's kernel gradient into dw (K×f):
 // dw[t, j] += Σ_pixels x_t(pixel)·dz[pixel, j], for a geometry that
 // DirectConvSuits, with dz (OH·OW·f values) the gradient of the
-// pre-activation output. Each output row of pixels is summed in four
-// interleaved partial sums (pixel i into sum i mod 4, the pixels past the
-// last full four into the first), added as (s0 + s1) + (s2 + s3) to dw.
+// pre-activation output. Each output row's sum runs over its pixels with
+// fused multiply-adds from zero and is then added to dw: two levels keep
+// the float32 sums short (OW terms in a row, OH rows per image) where one
+// running sum over the batch's pixels would lose precision.
 func DirectConvKernelGrad(g *ConvGeom, x, dz, dw []float32, f int) {
 	directConvKernelGrad(g, x, dz, dw, f, convDirectAsm)
 }
@@ -107,30 +108,33 @@ func directConvKernelGrad(g *ConvGeom, x, dz, dw []float32, f int, asm bool) {
 	taps := directTaps(g, &offs)
 	k := len(taps)
 	x, dz, dw = x[:g.H*g.W*g.C], dz[:g.OH*g.OW*f], dw[:k*f]
-	for oy := range g.OH {
-		row := x[oy*g.SH*g.W*g.C:]
-		dr := dz[oy*g.OW*f : (oy+1)*g.OW*f]
-		if asm {
-			convDWRowAsm(&dw[0], &row[0], &taps[0], k, &dr[0], f, g.OW, g.SW*g.C)
-			continue
-		}
-		convDWRowGo(dw, row, taps, dr, f, g.OW, g.SW*g.C)
+	if g.OH == 0 || g.OW == 0 {
+		return
 	}
+	sx, sy := g.SW*g.C, g.SH*g.W*g.C
+	if asm {
+		convDWAsm(&dw[0], &x[0], &taps[0], k, &dz[0], f, g.OH, g.OW, sx, sy)
+		return
+	}
+	convDWGo(dw, x, taps, dz, f, g.OH, g.OW, sx, sy)
 }
 
-// convDWRowGo is the Go twin of the kernel-gradient row kernels.
-func convDWRowGo(dw, x []float32, taps []int, dz []float32, f, n, sx int) {
-	n4 := n &^ 3
+// convDWGo is the Go twin of the kernel-gradient kernels: oh rows of ow
+// output pixels, pixels sx values apart in x and rows sy values apart,
+// their dz rows contiguous. For each tap t, filter j and row it sums
+// x[pixel+taps[t]]·dz[pixel, j] over the row's pixels in order, from zero,
+// and adds the sum to dw[t·f+j].
+func convDWGo(dw, x []float32, taps []int, dz []float32, f, oh, ow, sx, sy int) {
 	for t, o := range taps {
 		for j := range f {
-			var s [4]float32
-			for i := range n4 {
-				s[i&3] = fma32(x[i*sx+o], dz[i*f+j], s[i&3])
+			for oy := range oh {
+				xr, dr := x[oy*sy+o:], dz[oy*ow*f+j:]
+				var acc float32
+				for ox := range ow {
+					acc = fma32(xr[ox*sx], dr[ox*f], acc)
+				}
+				dw[t*f+j] += acc
 			}
-			for i := n4; i < n; i++ {
-				s[0] = fma32(x[i*sx+o], dz[i*f+j], s[0])
-			}
-			dw[t*f+j] += (s[0] + s[1]) + (s[2] + s[3])
 		}
 	}
 }

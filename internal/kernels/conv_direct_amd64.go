@@ -2,8 +2,8 @@
 
 package kernels
 
-// convDirectAsm selects the AVX-512 row kernels of conv_direct_amd64.s.
-// They compute the same bits as the Go twins convFwdRowGo and convDWRowGo
+// convDirectAsm selects the AVX-512 kernels of conv_direct_amd64.s.
+// They compute the same bits as the Go twins convFwdRowGo and convDWGo
 // (fused multiply-adds in the same order), up to fma32's rare double
 // rounding.
 var convDirectAsm = hasAVX512
@@ -16,8 +16,8 @@ func convFwdRowAsm(y, x *float32, taps *int, k int, w *float32, bias []float32, 
 	convFwdRowAVX512(y, x, taps, k, w, b, f, n, sx, relu)
 }
 
-func convDWRowAsm(dw, x *float32, taps *int, k int, dz *float32, f, n, sx int) {
-	convDWRowAVX512(dw, x, taps, k, dz, f, n, sx)
+func convDWAsm(dw, x *float32, taps *int, k int, dz *float32, f, oh, ow, sx, sy int) {
+	convDWAVX512(dw, x, taps, k, dz, f, oh, ow, sx, sy)
 }
 
 // convFwdRowAVX512 computes n output pixels of a direct convolution: for
@@ -27,10 +27,15 @@ func convDWRowAsm(dw, x *float32, taps *int, k int, dz *float32, f, n, sx int) {
 //go:noescape
 func convFwdRowAVX512(y, x *float32, taps *int, k int, w, bias *float32, f, n, sx int, relu bool)
 
-// convDWRowAVX512 adds n pixels' kernel gradient into dw as convDWRowGo.
+// convDWAVX512 adds one image's kernel gradient into dw as convDWGo: oh
+// rows of ow pixels (oh, ow ≥ 1), pixels sx values apart in x and rows sy
+// apart, f a multiple of 16. Each block of 32 filters keeps the sums of up
+// to 14 taps in registers (two per tap) over a row's pixels; a last block
+// of 16 filters those of up to 31 taps (one per tap); more taps take
+// another pass over the image.
 //
 //go:noescape
-func convDWRowAVX512(dw, x *float32, taps *int, k int, dz *float32, f, n, sx int)
+func convDWAVX512(dw, x *float32, taps *int, k int, dz *float32, f, oh, ow, sx, sy int)
 
 // convRunAsm selects the AVX-512 run kernels of Im2Col and Col2Im, which
 // copy (or add) the same values in the same order as im2colPixel and

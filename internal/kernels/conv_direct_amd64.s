@@ -131,85 +131,323 @@ done:
 	VZEROUPPER
 	RET
 
-// func convDWRowAVX512(dw, x *float32, taps *int, k int, dz *float32, f, n, sx int)
+// func convDWAVX512(dw, x *float32, taps *int, k int, dz *float32, f, oh, ow, sx, sy int)
 //
-// Registers: DI dw at the current tap's row, SI x, R15 the current tap, R9
-// taps end, R10 dz, R12 f·4, DX sx·4, R14 3·sx·4, AX x at the current tap
-// for pixel 0, BX the filter block's byte offset, R8 dz and R13 x at the
-// current pixels, CX pixels left, R11 scratch. Z0…Z3 are the four partial
-// sums (pixel i into Z(i mod 4), the tail into Z0).
-TEXT ·convDWRowAVX512(SB), NOSPLIT, $0-64
+// Filter blocks of 32 (the last of 16 when f is an odd number of 16s), each
+// in passes over tap groups (up to 14 taps for 32 filters, 31 for 16): for
+// each output row a pass zeroes one register of sums per tap and 16
+// filters, runs through the row's pixels (the pixel's dz loaded once, each
+// tap's x value broadcast once, one multiply-add per sum), and adds the
+// sums into dw.
+//
+// Registers: DI dw, SI x, R10 dz, R12 f·4, DX sx·4, BX the filter block's
+// byte offset, R15 the group's first tap in taps, R9 the group's tap count,
+// R11 rows left, R14 x at the current row, R13 x and R8 dz at the current
+// pixel, CX pixels left in the row, AX scratch (a tap's offset; dw at the
+// group's first tap). 32 filters: Z0…Z27 the sums (tap t in Z2t and
+// Z2t+1), Z28 and Z29 the pixel's dz, Z31 the broadcast x value. 16
+// filters: Z0…Z30 the sums (tap t in Zt), Z31 the pixel's dz.
+
+// DW_TAP2 accumulates tap n−1 (its offset at off(R15)) into lo and hi, and
+// leaves the pixel after the group's last tap.
+#define DW_TAP2(off, n, lo, hi) \
+	MOVQ         off(R15), AX; \
+	VBROADCASTSS (R13)(AX*4), Z31; \
+	VFMADD231PS  Z28, Z31, lo; \
+	VFMADD231PS  Z29, Z31, hi; \
+	CMPQ         R9, $n; \
+	JEQ          dwPix2Done
+
+// DW_SAVE2 adds the sums of tap n−1 into dw at AX and steps AX to the next
+// tap's row.
+#define DW_SAVE2(n, lo, hi) \
+	VADDPS  (AX), lo, lo; \
+	VADDPS  64(AX), hi, hi; \
+	VMOVUPS lo, (AX); \
+	VMOVUPS hi, 64(AX); \
+	ADDQ    R12, AX; \
+	CMPQ    R9, $n; \
+	JEQ     dwSaved2
+
+#define DW_TAP1(off, n, acc) \
+	MOVQ             off(R15), AX; \
+	VFMADD231PS.BCST (R13)(AX*4), Z31, acc; \
+	CMPQ             R9, $n; \
+	JEQ              dwPix1Done
+
+#define DW_SAVE1(n, acc) \
+	VADDPS  (AX), acc, acc; \
+	VMOVUPS acc, (AX); \
+	ADDQ    R12, AX; \
+	CMPQ    R9, $n; \
+	JEQ     dwSaved1
+
+TEXT ·convDWAVX512(SB), NOSPLIT, $0-80
 	MOVQ dw+0(FP), DI
 	MOVQ x+8(FP), SI
-	MOVQ taps+16(FP), R15
-	MOVQ k+24(FP), R9
-	LEAQ (R15)(R9*8), R9
 	MOVQ dz+32(FP), R10
 	MOVQ f+40(FP), R12
 	SHLQ $2, R12
-	MOVQ sx+56(FP), DX
+	MOVQ sx+64(FP), DX
 	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R14
-
-dtap:
-	MOVQ (R15), AX
-	LEAQ (SI)(AX*4), AX
 	XORQ BX, BX
 
-dblock:
-	MOVQ   n+48(FP), CX
-	LEAQ   (R10)(BX*1), R8
-	MOVQ   AX, R13
+dwBlock:
+	MOVQ taps+16(FP), R15
+	MOVQ R12, AX
+	SUBQ BX, AX
+	CMPQ AX, $128
+	JLT  dwGroup1
+
+dwGroup2:
+	MOVQ taps+16(FP), AX
+	MOVQ k+24(FP), R9
+	LEAQ (AX)(R9*8), R9
+	SUBQ R15, R9
+	SHRQ $3, R9
+	CMPQ R9, $14
+	JLE  dwRows2
+	MOVQ $14, R9
+
+dwRows2:
+	MOVQ oh+48(FP), R11
+	MOVQ SI, R14
+	LEAQ (R10)(BX*1), R8
+
+dwRow2:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-	CMPQ   CX, $4
-	JLT    dtail
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	MOVQ ow+56(FP), CX
+	MOVQ R14, R13
 
-dloop4:
-	VMOVUPS (R8), Z4
-	VFMADD231PS.BCST (R13), Z4, Z0
-	VMOVUPS (R8)(R12*1), Z5
-	VFMADD231PS.BCST (R13)(DX*1), Z5, Z1
-	VMOVUPS (R8)(R12*2), Z6
-	VFMADD231PS.BCST (R13)(DX*2), Z6, Z2
-	LEAQ    (R8)(R12*2), R11
-	VMOVUPS (R11)(R12*1), Z7
-	VFMADD231PS.BCST (R13)(R14*1), Z7, Z3
-	LEAQ    (R8)(R12*4), R8
-	LEAQ    (R13)(DX*4), R13
-	SUBQ    $4, CX
-	CMPQ    CX, $4
-	JGE     dloop4
+dwPix2:
+	VMOVUPS (R8), Z28
+	VMOVUPS 64(R8), Z29
+	DW_TAP2(0, 1, Z0, Z1)
+	DW_TAP2(8, 2, Z2, Z3)
+	DW_TAP2(16, 3, Z4, Z5)
+	DW_TAP2(24, 4, Z6, Z7)
+	DW_TAP2(32, 5, Z8, Z9)
+	DW_TAP2(40, 6, Z10, Z11)
+	DW_TAP2(48, 7, Z12, Z13)
+	DW_TAP2(56, 8, Z14, Z15)
+	DW_TAP2(64, 9, Z16, Z17)
+	DW_TAP2(72, 10, Z18, Z19)
+	DW_TAP2(80, 11, Z20, Z21)
+	DW_TAP2(88, 12, Z22, Z23)
+	DW_TAP2(96, 13, Z24, Z25)
+	DW_TAP2(104, 14, Z26, Z27)
 
-dtail:
-	TESTQ CX, CX
-	JZ    dsum
+dwPix2Done:
+	ADDQ R12, R8
+	ADDQ DX, R13
+	DECQ CX
+	JNZ  dwPix2
 
-dloop1:
-	VMOVUPS (R8), Z4
-	VFMADD231PS.BCST (R13), Z4, Z0
-	ADDQ    R12, R8
-	ADDQ    DX, R13
-	DECQ    CX
-	JNZ     dloop1
+	MOVQ  R15, AX
+	SUBQ  taps+16(FP), AX
+	SHRQ  $3, AX
+	IMULQ R12, AX
+	ADDQ  DI, AX
+	ADDQ  BX, AX
+	DW_SAVE2(1, Z0, Z1)
+	DW_SAVE2(2, Z2, Z3)
+	DW_SAVE2(3, Z4, Z5)
+	DW_SAVE2(4, Z6, Z7)
+	DW_SAVE2(5, Z8, Z9)
+	DW_SAVE2(6, Z10, Z11)
+	DW_SAVE2(7, Z12, Z13)
+	DW_SAVE2(8, Z14, Z15)
+	DW_SAVE2(9, Z16, Z17)
+	DW_SAVE2(10, Z18, Z19)
+	DW_SAVE2(11, Z20, Z21)
+	DW_SAVE2(12, Z22, Z23)
+	DW_SAVE2(13, Z24, Z25)
+	DW_SAVE2(14, Z26, Z27)
 
-dsum:
-	VADDPS  Z1, Z0, Z0
-	VADDPS  Z3, Z2, Z2
-	VADDPS  Z2, Z0, Z0
-	VADDPS  (DI)(BX*1), Z0, Z0
-	VMOVUPS Z0, (DI)(BX*1)
-	ADDQ    $64, BX
-	CMPQ    BX, R12
-	JLT     dblock
+dwSaved2:
+	MOVQ sy+72(FP), AX
+	LEAQ (R14)(AX*4), R14
+	DECQ R11
+	JNZ  dwRow2
+	LEAQ (R15)(R9*8), R15
+	MOVQ taps+16(FP), AX
+	MOVQ k+24(FP), R11
+	LEAQ (AX)(R11*8), AX
+	CMPQ R15, AX
+	JNE  dwGroup2
+	ADDQ $128, BX
+	CMPQ BX, R12
+	JLT  dwBlock
+	JMP  dwDone
 
-	ADDQ R12, DI
-	ADDQ $8, R15
-	CMPQ R15, R9
-	JNE  dtap
+dwGroup1:
+	MOVQ taps+16(FP), AX
+	MOVQ k+24(FP), R9
+	LEAQ (AX)(R9*8), R9
+	SUBQ R15, R9
+	SHRQ $3, R9
+	CMPQ R9, $31
+	JLE  dwRows1
+	MOVQ $31, R9
 
+dwRows1:
+	MOVQ oh+48(FP), R11
+	MOVQ SI, R14
+	LEAQ (R10)(BX*1), R8
+
+dwRow1:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	MOVQ ow+56(FP), CX
+	MOVQ R14, R13
+
+dwPix1:
+	VMOVUPS (R8), Z31
+	DW_TAP1(0, 1, Z0)
+	DW_TAP1(8, 2, Z1)
+	DW_TAP1(16, 3, Z2)
+	DW_TAP1(24, 4, Z3)
+	DW_TAP1(32, 5, Z4)
+	DW_TAP1(40, 6, Z5)
+	DW_TAP1(48, 7, Z6)
+	DW_TAP1(56, 8, Z7)
+	DW_TAP1(64, 9, Z8)
+	DW_TAP1(72, 10, Z9)
+	DW_TAP1(80, 11, Z10)
+	DW_TAP1(88, 12, Z11)
+	DW_TAP1(96, 13, Z12)
+	DW_TAP1(104, 14, Z13)
+	DW_TAP1(112, 15, Z14)
+	DW_TAP1(120, 16, Z15)
+	DW_TAP1(128, 17, Z16)
+	DW_TAP1(136, 18, Z17)
+	DW_TAP1(144, 19, Z18)
+	DW_TAP1(152, 20, Z19)
+	DW_TAP1(160, 21, Z20)
+	DW_TAP1(168, 22, Z21)
+	DW_TAP1(176, 23, Z22)
+	DW_TAP1(184, 24, Z23)
+	DW_TAP1(192, 25, Z24)
+	DW_TAP1(200, 26, Z25)
+	DW_TAP1(208, 27, Z26)
+	DW_TAP1(216, 28, Z27)
+	DW_TAP1(224, 29, Z28)
+	DW_TAP1(232, 30, Z29)
+	DW_TAP1(240, 31, Z30)
+
+dwPix1Done:
+	ADDQ R12, R8
+	ADDQ DX, R13
+	DECQ CX
+	JNZ  dwPix1
+
+	MOVQ  R15, AX
+	SUBQ  taps+16(FP), AX
+	SHRQ  $3, AX
+	IMULQ R12, AX
+	ADDQ  DI, AX
+	ADDQ  BX, AX
+	DW_SAVE1(1, Z0)
+	DW_SAVE1(2, Z1)
+	DW_SAVE1(3, Z2)
+	DW_SAVE1(4, Z3)
+	DW_SAVE1(5, Z4)
+	DW_SAVE1(6, Z5)
+	DW_SAVE1(7, Z6)
+	DW_SAVE1(8, Z7)
+	DW_SAVE1(9, Z8)
+	DW_SAVE1(10, Z9)
+	DW_SAVE1(11, Z10)
+	DW_SAVE1(12, Z11)
+	DW_SAVE1(13, Z12)
+	DW_SAVE1(14, Z13)
+	DW_SAVE1(15, Z14)
+	DW_SAVE1(16, Z15)
+	DW_SAVE1(17, Z16)
+	DW_SAVE1(18, Z17)
+	DW_SAVE1(19, Z18)
+	DW_SAVE1(20, Z19)
+	DW_SAVE1(21, Z20)
+	DW_SAVE1(22, Z21)
+	DW_SAVE1(23, Z22)
+	DW_SAVE1(24, Z23)
+	DW_SAVE1(25, Z24)
+	DW_SAVE1(26, Z25)
+	DW_SAVE1(27, Z26)
+	DW_SAVE1(28, Z27)
+	DW_SAVE1(29, Z28)
+	DW_SAVE1(30, Z29)
+	DW_SAVE1(31, Z30)
+
+dwSaved1:
+	MOVQ sy+72(FP), AX
+	LEAQ (R14)(AX*4), R14
+	DECQ R11
+	JNZ  dwRow1
+	LEAQ (R15)(R9*8), R15
+	MOVQ taps+16(FP), AX
+	MOVQ k+24(FP), R11
+	LEAQ (AX)(R11*8), AX
+	CMPQ R15, AX
+	JNE  dwGroup1
+
+dwDone:
 	VZEROUPPER
 	RET
 

@@ -10,7 +10,7 @@ func convFwdRowAsm(y, x *float32, taps *int, k int, w *float32, bias []float32, 
 	panic("unreachable")
 }
 
-func convDWRowAsm(dw, x *float32, taps *int, k int, dz *float32, f, n, sx int) {
+func convDWAsm(dw, x *float32, taps *int, k int, dz *float32, f, oh, ow, sx, sy int) {
 	panic("unreachable")
 }
 

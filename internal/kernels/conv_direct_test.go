@@ -9,7 +9,9 @@ import (
 
 // directCases are geometries DirectConvSuits accepts: the mnist-cnn first
 // layer, several channels, strides, dilations, a 1-D case, the largest K,
-// rows whose pixel count is not a multiple of four, and 1×1 windows.
+// rows whose pixel count is not a multiple of four, 1×1 windows, and tap
+// counts at and past the kernel gradient's register groups (14 taps for
+// 32 filters, 31 for 16) with f both 32s and a last 16.
 var directCases = []struct {
 	g ConvGeom
 	f int
@@ -20,6 +22,10 @@ var directCases = []struct {
 	{ConvGeom{H: 1, W: 17, C: 4, KH: 1, KW: 5, SH: 1, SW: 1, DH: 1, DW: 1}, 16},
 	{ConvGeom{H: 7, W: 6, C: 2, KH: 4, KW: 4, SH: 1, SW: 1, DH: 1, DW: 1}, 32},
 	{ConvGeom{H: 3, W: 7, C: 1, KH: 1, KW: 1, SH: 1, SW: 1, DH: 1, DW: 1}, 16},
+	{ConvGeom{H: 4, W: 10, C: 2, KH: 1, KW: 7, SH: 1, SW: 1, DH: 1, DW: 1}, 32},
+	{ConvGeom{H: 6, W: 9, C: 1, KH: 3, KW: 5, SH: 1, SW: 1, DH: 1, DW: 1}, 48},
+	{ConvGeom{H: 2, W: 33, C: 1, KH: 1, KW: 31, SH: 1, SW: 1, DH: 1, DW: 1}, 16},
+	{ConvGeom{H: 5, W: 9, C: 4, KH: 2, KW: 4, SH: 2, SW: 2, DH: 1, DW: 1}, 48},
 }
 
 func withOut(g ConvGeom) ConvGeom {

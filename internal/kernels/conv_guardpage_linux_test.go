@@ -42,8 +42,13 @@ func TestConvKernelsReadNothingPastEnd(t *testing.T) {
 		if i := sameBits32(dx, dxWant); i >= 0 {
 			t.Errorf("%s: dx[%d] = %v, want %v", what, i, dx[i], dxWant[i])
 		}
-		if k := g.PatchLen(); k <= DirectConvMaxK {
-			const f = 16
+		// f = 16 runs the kernel gradient's 16-filter block, 32 its
+		// 32-filter block, 48 both.
+		for _, f := range []int{16, 32, 48} {
+			k := g.PatchLen()
+			if k > DirectConvMaxK {
+				break
+			}
 			w, freeW := pageEnd(t, k*f)
 			b, freeB := pageEnd(t, f)
 			y, freeY := pageEnd(t, g.OH*g.OW*f)
@@ -57,13 +62,13 @@ func TestConvKernelsReadNothingPastEnd(t *testing.T) {
 			directConvKernelGrad(&g, x, yWant, dwWant, f, false)
 			for i := range y {
 				if d := y[i] - yWant[i]; d > 1e-5 || d < -1e-5 {
-					t.Errorf("%s: y[%d] = %v, want %v", what, i, y[i], yWant[i])
+					t.Errorf("%s f=%d: y[%d] = %v, want %v", what, f, i, y[i], yWant[i])
 					break
 				}
 			}
 			for i := range dw {
 				if d := dw[i] - dwWant[i]; d > 1e-4 || d < -1e-4 {
-					t.Errorf("%s: dw[%d] = %v, want %v", what, i, dw[i], dwWant[i])
+					t.Errorf("%s f=%d: dw[%d] = %v, want %v", what, f, i, dw[i], dwWant[i])
 					break
 				}
 			}
