@@ -2,6 +2,7 @@ package layers
 
 import (
 	"runtime"
+	"slices"
 
 	"github.com/deepgo-dev/deepgo/internal/kernels"
 	"github.com/deepgo-dev/deepgo/tensor"
@@ -55,22 +56,10 @@ func FuseConvPool(conv, pool Layer) *ConvPool {
 	if !ok || !ok2 || !c.Fast() || c.Activation != "relu" || !c.useDirect() || p.Mode != "max" || p.Rank != 2 {
 		return nil
 	}
-	if !equalInts(c.outShape, p.fast.in) {
+	if !slices.Equal(c.outShape, p.fast.in) {
 		return nil
 	}
 	return &ConvPool{conv: c, pool: p}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Fast is true: FuseConvPool only fuses layers that run as Kernels.

@@ -289,21 +289,29 @@ func (wg *Winograd) forwardBlock(p *wgPart, i0, i1 int) {
 	if wg.bias != nil {
 		bias = &wg.bias[0]
 	}
-	opix, per := g.OH*g.OW*f, g.OW*f
 	for t := range tiles {
-		img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
-		base := wg.y[img*opix:]
-		for r := range 2 {
-			for q := range 2 {
-				oy, ox := 2*ty+r, 2*tx+q
-				if oy < g.OH && ox < g.OW {
-					p.pix[2*r+q] = &base[oy*per+ox*f]
-				} else {
-					p.pix[2*r+q] = &p.dummy[0]
-				}
+		wg.outputPixels(p, wg.y, i0, t, &p.dummy[0])
+		wgOutput(&p.z[t*f], nb*f, f, bias, wg.relu, &p.pix)
+	}
+}
+
+// outputPixels points p.pix at the 2×2 output pixels of tile t of the
+// block from image i0 on, in out (n·OH·OW·F values); pixels past the
+// image's bottom or right edge point at outside instead.
+func (wg *Winograd) outputPixels(p *wgPart, out []float32, i0, t int, outside *float32) {
+	g, f := wg.g, wg.f
+	th, tw := wgTiles(g)
+	img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
+	base := out[img*g.OH*g.OW*f:]
+	for r := range 2 {
+		for q := range 2 {
+			oy, ox := 2*ty+r, 2*tx+q
+			if oy < g.OH && ox < g.OW {
+				p.pix[2*r+q] = &base[(oy*g.OW+ox)*f]
+			} else {
+				p.pix[2*r+q] = outside
 			}
 		}
-		wgOutput(&p.z[t*f], nb*f, f, bias, wg.relu, &p.pix)
 	}
 }
 
@@ -373,7 +381,7 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 	th, tw := wgTiles(g)
 	tiles := (i1 - i0) * th * tw
 	nb := roundUp(tiles, kern.mr)
-	opix, per := g.OH*g.OW*f, g.OW*f
+	opix := g.OH * g.OW * f
 	// dZ = dy ⊙ relu'(y) and the bias gradient, image by image.
 	for img := i0; img < i1; img++ {
 		dz := wg.dz[img*opix : (img+1)*opix]
@@ -395,18 +403,7 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 		if t >= tiles {
 			p.pix = [4]*float32{zero, zero, zero, zero}
 		} else {
-			img, ty, tx := i0+t/(th*tw), t%(th*tw)/tw, t%tw
-			base := wg.dz[img*opix:]
-			for r := range 2 {
-				for q := range 2 {
-					oy, ox := 2*ty+r, 2*tx+q
-					if oy < g.OH && ox < g.OW {
-						p.pix[2*r+q] = &base[oy*per+ox*f]
-					} else {
-						p.pix[2*r+q] = zero
-					}
-				}
-			}
+			wg.outputPixels(p, wg.dz, i0, t, zero)
 		}
 		wgGradOut(&p.pix, f, &p.m[t*f], nb*f)
 	}
