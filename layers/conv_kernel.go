@@ -253,14 +253,7 @@ func (c *conv) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 // order, so the result does not depend on which thread ran which part.
 func (c *conv) kernelGradSplit(parts, rows, k, f int, dz, grad []float32) {
 	s := &c.fast
-	for len(s.dwParts) < parts {
-		s.dwParts = append(s.dwParts, nil)
-	}
-	for i := range parts {
-		if len(s.dwParts[i]) != k*f {
-			s.dwParts[i] = make([]float32, k*f)
-		}
-	}
+	s.dwParts = partBuffers(s.dwParts, parts, k*f)
 	if s.dwBody == nil {
 		s.dwBody = func(part int) {
 			n := len(s.dwParts)
@@ -269,13 +262,9 @@ func (c *conv) kernelGradSplit(parts, rows, k, f int, dz, grad []float32) {
 			kernels.Gemm(true, false, k, f, hi-lo, 1, s.p[lo*k:], k, s.dz[lo*f:], f, 0, s.dwParts[part], f)
 		}
 	}
-	s.dwParts = s.dwParts[:parts]
 	s.dz, s.rows = dz, rows
 	kernels.ParallelFor(parts, parts, s.dwBody)
-	copy(grad, s.dwParts[0])
-	for _, p := range s.dwParts[1:] {
-		kernels.Binary(kernels.OpAdd, grad, grad, p)
-	}
+	kernels.SumParts(grad, s.dwParts, 0)
 	s.dz = nil
 }
 
@@ -444,53 +433,80 @@ func (c *conv) forwardDirect(x *tensor.Tensor, yd []float32) {
 // backwardDirect is Backward's first half for a direct convolution, image
 // by image while each image's gradient is in cache: dZ = dy ⊙ act'(y) in
 // place, then the bias and kernel gradients, summed over parts of the
-// batch, each part into its own buffer, added in a fixed order so that the
-// result does not depend on which thread ran which part.
+// batch (directGrads).
 func (c *conv) backwardDirect(n int, dz, kgrad, bgrad []float32) {
 	s, g := &c.fast, &c.geom
-	f := c.Filters
-	kf := g.PatchLen() * f
 	parts := min(runtime.GOMAXPROCS(0), n)
-	for len(s.dwParts) < parts {
-		s.dwParts = append(s.dwParts, nil)
-	}
-	s.dwParts = s.dwParts[:parts]
-	for i := range parts {
-		if len(s.dwParts[i]) != kf+2*f { // kernel and bias gradients, a row sum
-			s.dwParts[i] = make([]float32, kf+2*f)
-		}
-	}
+	s.dwParts = c.directGradParts(s.dwParts, parts)
 	if s.dwDirect == nil {
 		s.dwDirect = func(part int) {
 			f := c.Filters
 			in, per := g.H*g.W*g.C, g.OH*g.OW
 			buf := s.dwParts[part]
-			kf := len(buf) - 2*f
-			dw, db, sum := buf[:kf], buf[kf:kf+f], buf[kf+f:]
 			clear(buf)
 			for i := part * s.batch / s.parts; i < (part+1)*s.batch/s.parts; i++ {
 				dz := s.dz[i*per*f : (i+1)*per*f]
 				if s.relu {
 					kernels.ReLUBackwardInPlace(dz, s.yd[i*per*f:])
 				}
-				kernels.SumRows(sum, dz, per, f)
-				kernels.Binary(kernels.OpAdd, db, db, sum)
-				kernels.DirectConvKernelGrad(g, s.xd[i*in:], dz, dw, f)
+				c.addDirectGrads(buf, s.xd[i*in:(i+1)*in], dz)
 			}
 		}
 	}
 	s.xd, s.yd, s.dz = s.x.Float32s(), s.out.Float32s(), dz
 	s.relu, s.parts, s.batch = c.Activation == "relu", parts, n
 	kernels.ParallelFor(parts, parts, s.dwDirect)
-	copy(kgrad, s.dwParts[0][:kf])
-	for _, p := range s.dwParts[1:] {
-		kernels.Binary(kernels.OpAdd, kgrad, kgrad, p[:kf])
-	}
+	c.sumDirectGrads(s.dwParts, kgrad, bgrad)
+	s.xd, s.yd, s.dz = nil, nil, nil
+}
+
+// The kernel and bias gradients of a direct convolution are summed over
+// parts of the batch, each part into its own buffer (directGradParts),
+// image by image (addDirectGrads), then added in a fixed order
+// (sumDirectGrads), so that the result does not depend on which thread ran
+// which part. A part's buffer holds the kernel gradient (K·f values), the
+// bias gradient (f) and one image's row sum (f). backwardDirect and
+// ConvPool share them, which keeps the fused kernel's bits those of the
+// unfused one.
+
+// directGradParts returns bufs sized for parts parts.
+func (c *conv) directGradParts(bufs [][]float32, parts int) [][]float32 {
+	f := c.Filters
+	return partBuffers(bufs, parts, c.geom.PatchLen()*f+2*f)
+}
+
+// addDirectGrads adds the gradients of one image x, whose pre-activation
+// output gradient is dz, into the part buffer buf.
+func (c *conv) addDirectGrads(buf, x, dz []float32) {
+	f, g := c.Filters, &c.geom
+	kf := len(buf) - 2*f
+	dw, db, sum := buf[:kf], buf[kf:kf+f], buf[kf+f:]
+	kernels.SumRows(sum, dz, g.OH*g.OW, f)
+	kernels.Binary(kernels.OpAdd, db, db, sum)
+	kernels.DirectConvKernelGrad(g, x, dz, dw, f)
+}
+
+// sumDirectGrads sets kgrad and bgrad (nil: no bias) to the sums of the
+// part buffers.
+func (c *conv) sumDirectGrads(bufs [][]float32, kgrad, bgrad []float32) {
+	kf := c.geom.PatchLen() * c.Filters
+	kernels.SumParts(kgrad[:kf], bufs, 0)
 	if bgrad != nil {
-		copy(bgrad, s.dwParts[0][kf:kf+f])
-		for _, p := range s.dwParts[1:] {
-			kernels.Binary(kernels.OpAdd, bgrad, bgrad, p[kf:kf+f])
+		kernels.SumParts(bgrad[:c.Filters], bufs, kf)
+	}
+}
+
+// partBuffers returns bufs with parts buffers of size values each, reusing
+// those it has.
+func partBuffers(bufs [][]float32, parts, size int) [][]float32 {
+	for len(bufs) < parts {
+		bufs = append(bufs, nil)
+	}
+	bufs = bufs[:parts]
+	for i := range bufs {
+		if len(bufs[i]) != size {
+			bufs[i] = make([]float32, size)
 		}
 	}
-	s.xd, s.yd, s.dz = nil, nil, nil
+	return bufs
 }

@@ -25,10 +25,11 @@ import (
 // output P itself, so dZ = scatter(dP ⊙ [P > 0]) — the same values as
 // relu'(y) ⊙ scatter(dP), which the unfused Kernels compute.
 type ConvPool struct {
-	conv *Conv2D
-	pool *Pooling
-	y    tensor.Buffer // the pooled output
-	arg  []int32       // each window's maximum within its image, from the last training Forward
+	conv  *Conv2D
+	pool  *Pooling
+	y     tensor.Buffer // the pooled output
+	dxBuf tensor.Buffer // dL/dx, when Backward is asked for it
+	arg   []int32       // each window's maximum within its image, from the last training Forward
 	// withArg reports whether arg belongs to the last Forward (a training
 	// one); Backward after an inference Forward runs Forward again.
 	withArg bool
@@ -37,7 +38,8 @@ type ConvPool struct {
 
 	// Per part of the batch (fixed ranges of images): one image's
 	// convolution output or its gradient, the pooled gradient masked by
-	// the ReLU, and partial kernel and bias gradients with a row sum.
+	// the ReLU, and the partial kernel and bias gradients
+	// (conv.directGradParts).
 	conv1, dp, grads [][]float32
 	cols             [][]float32 // one image's patch gradient, for dx
 	wt               []float32   // the kernel transposed (filters × patch), for dx
@@ -84,26 +86,10 @@ func (k *ConvPool) Forward(ctx *Context, x *tensor.Tensor) *tensor.Tensor {
 // functions once.
 func (k *ConvPool) setup(n int) {
 	g := &k.conv.geom
-	f := k.conv.Filters
 	k.parts = max(1, min(runtime.GOMAXPROCS(0), n))
-	for len(k.conv1) < k.parts {
-		k.conv1 = append(k.conv1, nil)
-		k.dp = append(k.dp, nil)
-		k.grads = append(k.grads, nil)
-		k.cols = append(k.cols, nil)
-	}
-	kf := g.PatchLen() * f
-	for i := range k.parts {
-		if len(k.conv1[i]) != g.OH*g.OW*f {
-			k.conv1[i] = make([]float32, g.OH*g.OW*f)
-		}
-		if len(k.dp[i]) != k.pool.fast.g.OutLen() {
-			k.dp[i] = make([]float32, k.pool.fast.g.OutLen())
-		}
-		if len(k.grads[i]) != kf+2*f {
-			k.grads[i] = make([]float32, kf+2*f)
-		}
-	}
+	k.conv1 = partBuffers(k.conv1, k.parts, g.OH*g.OW*k.conv.Filters)
+	k.dp = partBuffers(k.dp, k.parts, k.pool.fast.g.OutLen())
+	k.grads = k.conv.directGradParts(k.grads, k.parts)
 	if k.fwd == nil {
 		k.fwd, k.bwd = k.forwardPart, k.backwardPart
 	}
@@ -137,38 +123,29 @@ func (k *ConvPool) Backward(dy *tensor.Tensor, needDX bool) *tensor.Tensor {
 		k.Forward(&k.ctx, k.x)
 	}
 	c, g := k.conv, &k.conv.geom
-	f, kf := c.Filters, g.PatchLen()*c.Filters
-	k.setup(k.n)
 	k.dy, k.needDX = dy.Float32s(), needDX
 	var dx *tensor.Tensor
 	if needDX {
-		dx = c.fast.dx.Like(k.x)
+		dx = k.dxBuf.Like(k.x)
 		k.dx = dx.Float32s()
-		k.wt = grow32(k.wt, kf)
+		f, p := c.Filters, g.PatchLen()
+		if len(k.wt) != p*f {
+			k.wt = make([]float32, p*f)
+		}
 		w := c.kernel.Value.Data.Float32s()
-		p := g.PatchLen()
 		for i := range p {
 			for j := range f {
 				k.wt[j*p+i] = w[i*f+j]
 			}
 		}
-		for i := range k.parts {
-			k.cols[i] = grow32(k.cols[i], g.OH*g.OW*p)
-		}
+		k.cols = partBuffers(k.cols, k.parts, g.OH*g.OW*p)
 	}
 	kernels.ParallelFor(k.parts, k.parts, k.bwd)
-	kgrad := weightGrad(c.kernel)
-	copy(kgrad, k.grads[0][:kf])
-	for _, p := range k.grads[1:k.parts] {
-		kernels.Binary(kernels.OpAdd, kgrad, kgrad, p[:kf])
-	}
+	var bgrad []float32
 	if c.bias != nil {
-		bgrad := weightGrad(c.bias)
-		copy(bgrad, k.grads[0][kf:kf+f])
-		for _, p := range k.grads[1:k.parts] {
-			kernels.Binary(kernels.OpAdd, bgrad, bgrad, p[kf:kf+f])
-		}
+		bgrad = weightGrad(c.bias)
 	}
+	c.sumDirectGrads(k.grads, weightGrad(c.kernel), bgrad)
 	k.dy, k.dx = nil, nil
 	return dx
 }
@@ -183,18 +160,13 @@ func (k *ConvPool) backwardPart(part int) {
 	in, per, pout := g.H*g.W*g.C, g.OH*g.OW, pg.OutLen()
 	x, y := k.x.Float32s(), k.out.Float32s()
 	buf := k.grads[part]
-	kf := len(buf) - 2*f
-	dw, db, sum := buf[:kf], buf[kf:kf+f], buf[kf+f:]
 	clear(buf)
 	dz, dp := k.conv1[part], k.dp[part]
 	for i := part * k.n / k.parts; i < (part+1)*k.n/k.parts; i++ {
 		// dP ⊙ [P > 0]: the ReLU's derivative at each window's maximum.
 		kernels.ReLUBackward(dp, k.dy[i*pout:(i+1)*pout], y[i*pout:(i+1)*pout])
 		kernels.MaxPool2DBackward(pg, dz, k.arg[i*pout:(i+1)*pout], dp)
-		kernels.SumRows(sum, dz, per, f)
-		kernels.Binary(kernels.OpAdd, db, db, sum)
-		xi := x[i*in : (i+1)*in]
-		kernels.DirectConvKernelGrad(g, xi, dz, dw, f)
+		c.addDirectGrads(buf, x[i*in:(i+1)*in], dz)
 		if k.needDX {
 			p := g.PatchLen()
 			cols := k.cols[part]
@@ -202,12 +174,4 @@ func (k *ConvPool) backwardPart(part int) {
 			kernels.Col2Im(g, cols, k.dx[i*in:(i+1)*in])
 		}
 	}
-}
-
-// grow32 returns buf with length n, reallocated only when too short.
-func grow32(buf []float32, n int) []float32 {
-	if cap(buf) < n {
-		return make([]float32, n)
-	}
-	return buf[:n]
 }

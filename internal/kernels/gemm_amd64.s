@@ -1,6 +1,7 @@
 //go:build !noasm
 
 #include "textflag.h"
+#include "zmm_amd64.h"
 
 // Float32 GEMM micro-kernels. Each computes one mr×nr tile of row-major C
 // from a packed A panel (kc steps of mr floats) and a B panel (kc rows of nr
@@ -44,16 +45,9 @@
 	VFMADD231PS.BCST (ao*4+28)(AX), Z16, Z14; \
 	VFMADD231PS.BCST (ao*4+28)(AX), Z17, Z15
 
-// Output of one row of the tile (z0, z1) to (DI), columns masked by K1 and
-// K2. Z28 holds beta, Z29/Z30 the bias and Z31 the lower bound.
-#define ROW512_SET(z0, z1) \
-	VMOVUPS z0, K1, (DI); \
-	VMOVUPS z1, K2, 64(DI)
-
-#define ROW512_ADD(z0, z1) \
-	VFMADD231PS (DI), Z28, K1, z0; \
-	VFMADD231PS 64(DI), Z28, K2, z1; \
-	ROW512_SET(z0, z1)
+// Output of one row of the tile (z0, z1) to (DI): ROW512_SET and
+// ROW512_ADD (zmm_amd64.h), and with the epilogue, where Z29/Z30 hold the
+// bias and Z31 the lower bound.
 
 #define ROW512_SET_EP(z0, z1) \
 	VADDPS Z29, z0, z0; \
@@ -94,22 +88,7 @@ TEXT ·sgemmKernel8x32AVX512(SB), NOSPLIT, $0-84
 	KMOVW R8, K1
 	SHRL  $16, R8
 	KMOVW R8, K2
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO_Z0_Z15
 
 	MOVQ CX, DX
 	SHRQ $2, DX
@@ -239,22 +218,7 @@ TEXT ·sgemmKernel16x16AVX512(SB), NOSPLIT, $0-84
 	LEAQ (R13)(R13*2), R14  // 3·ldb
 	MOVL  mask+80(FP), R8
 	KMOVW R8, K1
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO_Z0_Z15
 
 	MOVQ CX, DX
 	SHRQ $2, DX

@@ -1,6 +1,7 @@
 //go:build !noasm
 
 #include "textflag.h"
+#include "zmm_amd64.h"
 
 // sgemmKernel8x32StridedAVX512 is sgemmKernel8x32AVX512 (gemm_amd64.s) with
 // A read in place: row i of step p is at a + 4·(i·rs + p·ks). As there, row
@@ -38,17 +39,11 @@
 	ADDQ             R11, R9; \
 	ADDQ             R11, R10
 
-// Output of one row of the tile (z0, z1) to (DI), columns masked by K1 and
-// K2, then DI moves to the next row (SI: ldc·4). Z28 holds beta.
-#define SROW_SET(z0, z1) \
-	VMOVUPS z0, K1, (DI); \
-	VMOVUPS z1, K2, 64(DI); \
-	ADDQ    SI, DI
-
-#define SROW_ADD(z0, z1) \
-	VFMADD231PS (DI), Z28, K1, z0; \
-	VFMADD231PS 64(DI), Z28, K2, z1; \
-	SROW_SET(z0, z1)
+// Output of one row of the tile (z0, z1) to (DI) as ROW512_SET or
+// ROW512_ADD (zmm_amd64.h; Z28 holds beta), then DI moves to the next row
+// (SI: ldc·4).
+#define SROW_SET(z0, z1) ROW512_SET(z0, z1); ADDQ SI, DI
+#define SROW_ADD(z0, z1) ROW512_ADD(z0, z1); ADDQ SI, DI
 
 #define SROWS(ROW) \
 	ROW(Z0, Z1); \
@@ -82,22 +77,7 @@ TEXT ·sgemmKernel8x32StridedAVX512(SB), NOSPLIT, $0-72
 	KMOVW R12, K1
 	SHRL  $16, R12
 	KMOVW R12, K2
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO_Z0_Z15
 
 	MOVQ CX, DX
 	SHRQ $2, DX

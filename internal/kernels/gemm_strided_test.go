@@ -102,6 +102,7 @@ func TestGemmStridedTile(t *testing.T) {
 								if beta != 0 {
 									want += float64(beta) * float64(c0[i*ldc+j])
 								}
+								// kc+1 float32 roundings of unit-sized terms, each ≤ 6e-8 of the running sum.
 								if math.Abs(float64(got)-want) > 1e-5*float64(kc+1) {
 									t.Fatalf("%s: Go twin C[%d][%d] = %v, want %v", name, i, j, got, want)
 								}
@@ -234,6 +235,7 @@ func TestGemmStridedA(t *testing.T) {
 							}
 							continue
 						}
+						// k float32 roundings of unit-sized terms, as above.
 						if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*float64(k) {
 							t.Fatalf("%s: C[%d][%d] = %v, want %v", name, i/ldc, i%ldc, got[i], want[i])
 						}

@@ -232,3 +232,14 @@ func checkLabel(op string, i int, v float64, n int) int {
 	}
 	return int(v)
 }
+
+// SumParts sets dst to the sum of parts[i][off : off+len(dst)] over the
+// parts in order: the partial sums of a product split over goroutines, one
+// buffer per part of the work, added in a fixed order so that the result
+// does not depend on which goroutine ran which part.
+func SumParts(dst []float32, parts [][]float32, off int) {
+	copy(dst, parts[0][off:off+len(dst)])
+	for _, p := range parts[1:] {
+		Binary(OpAdd, dst, dst, p[off:off+len(dst)])
+	}
+}

@@ -191,3 +191,16 @@ func TestSoftmaxCrossEntropyLabels(t *testing.T) {
 		}()
 	}
 }
+
+// TestSumParts checks that SumParts adds the parts' windows in part order:
+// the first part is copied, the others added one by one, so that the sum
+// has the bits of that sequence whatever the number of parts.
+func TestSumParts(t *testing.T) {
+	parts := [][]float32{{9, 1, 2, 3}, {9, 1e8, 5, 6}, {9, -1e8, 8, 9}}
+	dst := make([]float32, 3)
+	SumParts(dst, parts, 1)
+	// (1 + 1e8) + (−1e8) = 0 in float32; any other order would give 1.
+	if want := []float32{0, 15, 18}; dst[0] != want[0] || dst[1] != want[1] || dst[2] != want[2] {
+		t.Fatalf("SumParts = %v, want %v", dst, want)
+	}
+}

@@ -48,9 +48,12 @@ type Winograd struct {
 	ut    []float32 // each U_ξᵀ packed as B for the input gradient
 	utOK  bool      // ut matches u
 	parts []*wgPart
+	// Per part: the partial dU (16 × C × F) and, after it, the partial
+	// bias gradient (F), added in part order by SumParts.
+	grads [][]float32
 	body  func(part int)
 	zeros []float32 // 4·max(C, F) zeros: rows and pixels outside the image
-	tmp   []float32 // half-transformed kernels (12·C·F)
+	tmp   []float32 // half-transformed kernels (12·C·F), then the summed dU (16·C·F)
 
 	// The operands of the run in progress, read by body.
 	g            *ConvGeom
@@ -65,16 +68,12 @@ type Winograd struct {
 
 // wgPart is the scratch of one part of the batch.
 type wgPart struct {
-	v, m, z  []float32 // transformed input, output gradient, products: [ξ][tile][channel]
-	ap, bp   []float32 // one packed A and B block
-	du       []float32 // partial dU: 16 × C × F
-	db       []float32 // partial bias gradient
-	edge     []float32 // a 4×4 tile of up to max(C, F) channels for tiles at the image's edge
-	dummy    []float32 // where outputs outside the image go
-	started  bool      // du and db hold this part's sums so far
-	rows     [4]*float32
-	pix      [4]*float32
-	edgeRows [4]bool
+	v, m, z []float32 // transformed input, output gradient, products: [ξ][tile][channel]
+	ap, bp  []float32 // one packed A and B block
+	edge    []float32 // a 4×4 tile of up to max(C, F) channels for tiles at the image's edge
+	dummy   []float32 // where outputs outside the image go
+	rows    [4]*float32
+	pix     [4]*float32
 }
 
 // wgBlockImages is how many images a block holds: two of mnist-cnn's
@@ -142,27 +141,14 @@ func (wg *Winograd) backwardWith(kern *gemmKernel[float32], g *ConvGeom, x []flo
 	if y != nil {
 		wg.y = y[:n*per]
 	}
-	for _, p := range wg.parts[:wg.nparts] {
-		p.started = false
-	}
 	ParallelFor(wg.nparts, wg.nparts, wg.body)
-	// dU = Σ parts' partial sums, in part order; parts with no images kept none.
-	du := wg.parts[0].du[:16*c*f]
-	for _, p := range wg.parts[1:wg.nparts] {
-		if p.started {
-			Binary(OpAdd, du, du, p.du[:16*c*f])
-		}
-	}
-	wg.tmp = grow(wg.tmp, 12*c*f)
-	kernelGradFromWinograd(du, dw[:9*c*f], wg.tmp, c*f)
+	// Every part has at least one block (setup), so every partial sum is set.
+	grads := wg.grads[:wg.nparts]
+	du := wg.tmp[12*c*f : 28*c*f]
+	SumParts(du, grads, 0)
+	kernelGradFromWinograd(du, dw[:9*c*f], wg.tmp[:12*c*f], c*f)
 	if dbias != nil {
-		db := wg.parts[0].db[:f]
-		copy(dbias, db)
-		for _, p := range wg.parts[1:wg.nparts] {
-			if p.started {
-				Binary(OpAdd, dbias[:f], dbias[:f], p.db[:f])
-			}
-		}
+		SumParts(dbias[:f], grads, 16*c*f)
 	}
 	wg.x, wg.dz, wg.dx, wg.y, wg.dbias = nil, nil, nil, nil, nil
 }
@@ -185,14 +171,19 @@ func (wg *Winograd) setup(kern *gemmKernel[float32], g *ConvGeom, n, f, threads 
 		p.m = grow(p.m, 16*nb*f)
 		p.ap = grow(p.ap, nb*roundUp(wide, kern.mr))
 		p.bp = grow(p.bp, nb*roundUp(wide, kern.nr))
-		p.du = grow(p.du, 16*c*f)
-		p.db = grow(p.db, f)
 		p.edge = grow(p.edge, 16*wide)
 		p.dummy = grow(p.dummy, wide)
 	}
 	if len(wg.zeros) < 4*wide {
 		wg.zeros = make([]float32, 4*wide)
 	}
+	for len(wg.grads) < wg.nparts {
+		wg.grads = append(wg.grads, nil)
+	}
+	for i := range wg.nparts {
+		wg.grads[i] = grow(wg.grads[i], 16*c*f+f)
+	}
+	wg.tmp = grow(wg.tmp, 28*c*f) // half-transformed kernels, then the summed dU
 	wg.u = grow(wg.u, 16*c*f)
 	wg.up = grow(wg.up, 16*roundUp(f, kern.nr)*c)
 	wg.ut = grow(wg.ut, 16*roundUp(c, kern.nr)*f)
@@ -209,7 +200,6 @@ func (wg *Winograd) transformKernel(w []float32) {
 	c, f, kern := wg.g.C, wg.f, wg.kern
 	cf := c * f
 	u := wg.u[:16*cf]
-	wg.tmp = grow(wg.tmp, 12*cf)
 	gg := wg.tmp[:12*cf] // G g: 4 rows × 3 columns of kernels
 	for kx := range 3 {  // G g, along y
 		g0, g1, g2 := w[kx*cf:(kx+1)*cf], w[(3+kx)*cf:(4+kx)*cf], w[(6+kx)*cf:(7+kx)*cf]
@@ -267,7 +257,7 @@ func (wg *Winograd) part(pi int) {
 		i0 := b * wgBlockImages
 		i1 := min(wg.n, i0+wgBlockImages)
 		if wg.backward {
-			wg.backwardBlock(p, i0, i1)
+			wg.backwardBlock(p, wg.grads[pi], i0, i1, b == b0)
 		} else {
 			wg.forwardBlock(p, i0, i1)
 		}
@@ -375,8 +365,10 @@ func (wg *Winograd) inputTiles(p *wgPart, i0, tiles, nb int) {
 }
 
 // backwardBlock adds the kernel and bias gradients of images i0 … i1−1
-// into p's partial sums and, when wanted, writes their input gradients.
-func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
+// into the part's partial sums grads (dU, then the bias gradient), which
+// it sets instead in the part's first block, and, when wanted, writes
+// their input gradients.
+func (wg *Winograd) backwardBlock(p *wgPart, grads []float32, i0, i1 int, first bool) {
 	g, kern, c, f := wg.g, wg.kern, wg.g.C, wg.f
 	th, tw := wgTiles(g)
 	tiles := (i1 - i0) * th * tw
@@ -389,11 +381,12 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 			ReLUBackwardInPlace(dz, wg.y[img*opix:(img+1)*opix])
 		}
 		if wg.dbias != nil {
-			if !p.started && img == i0 {
-				SumRows(p.db[:f], dz, g.OH*g.OW, f)
+			db := grads[16*c*f : 16*c*f+f]
+			if first && img == i0 {
+				SumRows(db, dz, g.OH*g.OW, f)
 			} else {
 				SumRows(p.dummy[:f], dz, g.OH*g.OW, f)
-				Binary(OpAdd, p.db[:f], p.db[:f], p.dummy[:f])
+				Binary(OpAdd, db, db, p.dummy[:f])
 			}
 		}
 	}
@@ -411,20 +404,19 @@ func (wg *Winograd) backwardBlock(p *wgPart, i0, i1 int) {
 	// dU_ξ += V_ξᵀ M_ξ.
 	nr := kern.nr
 	beta := float32(1)
-	if !p.started {
+	if first {
 		beta = 0
 	}
 	inPlace := c <= kern.inPlaceBRows // the kernel reads M_ξ's rows where they are
 	for xi := range 16 {
 		v, m := p.v[xi*nb*c:], p.m[xi*nb*f:]
 		if inPlace {
-			wg.product(p, c, f, nb, v, 1, c, m, f, 1, p.du[xi*c*f:], f, beta)
+			wg.product(p, c, f, nb, v, 1, c, m, f, 1, grads[xi*c*f:], f, beta)
 			continue
 		}
 		kern.packB(p.bp, false, m, f, 0, 0, nb, f, nr)
-		wg.product(p, c, f, nb, v, 1, c, p.bp, nr, nb, p.du[xi*c*f:], f, beta)
+		wg.product(p, c, f, nb, v, 1, c, p.bp, nr, nb, grads[xi*c*f:], f, beta)
 	}
-	p.started = true
 	if wg.dx == nil {
 		return
 	}

@@ -181,7 +181,9 @@ func TestWinogradXformTwins(t *testing.T) {
 	}
 }
 
-// wgxClose fails t unless got is want within 1e-5 relative.
+// wgxClose fails t unless got is want within 1e-5 relative: each transform
+// output is a float32 sum of at most 16 inputs, which rounds to a few ulp
+// (1 ulp ≈ 6e-8 relative); a wrong sign or term is off by O(1).
 func wgxClose(t *testing.T, what string, got float32, want float64) {
 	t.Helper()
 	if math.Abs(float64(got)-want) > 1e-5*(1+math.Abs(want)) {
@@ -361,6 +363,8 @@ func TestWinogradXformAdjoint(t *testing.T) {
 			}
 			lhs, s1 := wgxDot(tile(bd), tile(v))
 			rhs, s2 := wgxDot(flat(d, 4*c), flat(gd, 4*c))
+			// Both sides sum 16·c float32 transform outputs times inputs;
+			// their rounding is ~1e-7 of Σ|terms| (s1, s2), a wrong term O(1).
 			if math.Abs(lhs-rhs) > 1e-4*max(s1, s2) {
 				t.Errorf("%s: <wgInput(d), v> = %v, <d, wgGradIn(v)> = %v", name, lhs, rhs)
 			}
